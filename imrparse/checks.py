@@ -1,0 +1,75 @@
+"""Consistency checks that do not make a letter unreadable: they give warnings (IMR5xx)."""
+
+from __future__ import annotations
+
+from .errors import Diagnostic, Severity
+from .normalize import NormalText
+from .record import Letter
+
+__all__ = ["consistency_warnings"]
+
+# The order in which a case's dates happen (LETTER-FORMAT §5).
+_NATURAL_ORDER = (
+    "date_of_injury",
+    "ur_denial_date",
+    "application_received",
+    "date_assigned",
+    "decision_date",
+)
+_LABELS = {
+    "date_of_injury": "Date of Injury",
+    "ur_denial_date": "UR Denial Date",
+    "application_received": "Application Received",
+    "date_assigned": "Date Assigned",
+    "decision_date": "Decision Date",
+}
+
+
+def _warning(
+    normal: NormalText, code: str, message: str, where: tuple[int, int]
+) -> Diagnostic:
+    line, column = where
+    return Diagnostic(
+        code, Severity.WARNING, message, line, column, excerpt=normal.source_line(line)
+    )
+
+
+def consistency_warnings(
+    letter: Letter, normal: NormalText, header_positions: dict[str, tuple[int, int]]
+) -> list[Diagnostic]:
+    warnings: list[Diagnostic] = []
+    case = letter.case
+    if case is not None:
+        for earlier, later in zip(_NATURAL_ORDER, _NATURAL_ORDER[1:]):
+            if getattr(case, earlier) > getattr(case, later):
+                warnings.append(
+                    _warning(
+                        normal,
+                        "IMR501",
+                        f"{_LABELS[later]} {getattr(case, later):%m/%d/%Y} is before "
+                        f"{_LABELS[earlier]} {getattr(case, earlier):%m/%d/%Y}",
+                        header_positions.get(later, (1, 1)),
+                    )
+                )
+        summary_date = letter.patient.date_of_injury
+        if summary_date is not None and summary_date != case.date_of_injury:
+            warnings.append(
+                _warning(
+                    normal,
+                    "IMR502",
+                    f"the case header's Date of Injury {case.date_of_injury:%m/%d/%Y} differs "
+                    f"from the summary's {summary_date:%m/%d/%Y}",
+                    header_positions.get("date_of_injury", (1, 1)),
+                )
+            )
+    if not normal.paragraphs_known and len(letter.determinations) > 1:
+        warnings.append(
+            _warning(
+                normal,
+                "IMR503",
+                "the input has no blank lines, so paragraph breaks are unknown: each item after "
+                "the first was read from its last line only, and may have lost its first lines",
+                normal.locate(1, 1),
+            )
+        )
+    return warnings

@@ -1,0 +1,127 @@
+"""Bytes to text, as LETTER-FORMAT §3 says: UTF-8 or UTF-16 with a byte order mark; text that
+is not valid UTF-8 is read as cp1252. Input that is not text at all is refused here, with a
+message that says what it looks like instead.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+from .errors import Diagnostic, LetterError, Severity
+
+__all__ = ["DEFAULT_MAX_BYTES", "check_text", "decode", "too_large"]
+
+#: Inputs larger than this are refused unless the caller raises the limit (10 MB).
+DEFAULT_MAX_BYTES = 10_000_000
+
+# How much of the input the binary sniffing looks at: enough to judge, cheap on huge inputs.
+_SNIFF = 8192
+# Controls that text files legitimately hold: tab, line feed, vertical tab, form feed, return,
+# and the "file/group/record separator" controls some PDF tools emit.
+_TEXT_CONTROLS = frozenset("\t\n\v\f\r\x1c\x1d\x1e")
+
+
+def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
+    # cp1252 leaves five bytes undefined (0x81 0x8D 0x8F 0x90 0x9D); keep them as the code
+    # points of the same value rather than losing them.
+    assert isinstance(error, UnicodeDecodeError)
+    return error.object[error.start : error.end].decode("latin-1"), error.end
+
+
+codecs.register_error("imrparse-cp1252", _cp1252_fallback)
+
+
+def _input_error(code: str, message: str, *, found: str | None = None) -> LetterError:
+    return LetterError([Diagnostic(code, Severity.ERROR, message, 1, 1, found=found)])
+
+
+def too_large(size: int, max_bytes: int) -> LetterError:
+    """The error for an input over the size limit."""
+    return _input_error(
+        "IMR106",
+        f"input is {size:,} bytes, over the limit of {max_bytes:,} bytes "
+        "(raise it with --max-bytes)",
+    )
+
+
+def decode(data: bytes, *, max_bytes: int | None = DEFAULT_MAX_BYTES) -> str:
+    """Decode a letter's bytes; raise `LetterError` (IMR1xx) when they are not text."""
+    if max_bytes is not None and len(data) > max_bytes:
+        raise too_large(len(data), max_bytes)
+    if not data:
+        raise _input_error("IMR101", "input is empty")
+    if data.startswith(b"%PDF-"):
+        raise _input_error(
+            "IMR107", "input is a PDF; read it with imrparse.parse_file or the imrparse command"
+        )
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return _decode_bom(data, "utf-32")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _decode_bom(data, "utf-16")
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    _refuse_binary(data)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="imrparse-cp1252")
+
+
+def _decode_bom(data: bytes, encoding: str) -> str:
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise _input_error(
+            "IMR103",
+            f"input starts with a {encoding.upper()} byte order mark but is not valid "
+            f"{encoding.upper()} (at byte {error.start})",
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def _refuse_binary(data: bytes) -> None:
+    head = data[:_SNIFF]
+    nul = head.find(b"\x00")
+    if nul < 0:
+        nul = data.find(b"\x00")
+    if nul >= 0:
+        even, odd = head[0::2], head[1::2]
+        # Text in UTF-16 has a NUL in every other byte for ASCII characters.
+        if len(head) >= 4 and (odd.count(0) > 0.9 * len(odd) or even.count(0) > 0.9 * len(even)):
+            raise _input_error(
+                "IMR105",
+                "input looks like UTF-16 text without a byte order mark; "
+                "save it as UTF-8, or as UTF-16 with a byte order mark",
+            )
+        raise _input_error("IMR103", f"input is binary, not text (NUL byte at offset {nul})")
+    controls = sum(1 for b in head if b < 0x20 and chr(b) not in _TEXT_CONTROLS)
+    if head and controls > 0.05 * len(head):
+        raise _input_error(
+            "IMR103",
+            f"input is binary, not text ({controls} control bytes in its first {len(head)})",
+        )
+
+
+def check_text(text: str) -> None:
+    """Refuse text that cannot be a letter before it is parsed: empty, blank or binary."""
+    body = text.removeprefix("\ufeff")
+    if not body:
+        raise _input_error("IMR101", "input is empty")
+    nul = body.find("\x00")
+    if nul >= 0:
+        line = body.count("\n", 0, nul) + 1
+        column = nul - (body.rfind("\n", 0, nul) + 1) + 1
+        raise LetterError(
+            [
+                Diagnostic(
+                    "IMR103",
+                    Severity.ERROR,
+                    "input holds a NUL character; it is binary data, not letter text",
+                    line,
+                    column,
+                    found="NUL",
+                )
+            ]
+        )
+    if body.isspace():
+        raise _input_error("IMR102", "input holds only whitespace")

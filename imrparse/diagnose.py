@@ -1,0 +1,328 @@
+"""Lark's parse errors, told as a reader of the letter would want: what was expected, what was
+found, and where in the original input.
+
+Lark reports the first token it cannot use. That is the right place for a wrong decision word or
+a malformed date, but a misspelt heading or label is read as free text and the parse stops
+later, at the next part it cannot place. So before trusting Lark's position, the lines up to it
+are checked for near-misses of the boilerplate, and a paragraph of boilerplate that fails to
+match is compared word for word to find the word that differs.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from functools import cache
+
+from lark import Token
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
+from .errors import Diagnostic, Severity
+from .grammar import GRAMMAR_FILE, parser
+from .normalize import NormalText
+from .resources import grammar_dir
+
+__all__ = ["diagnose"]
+
+# A boilerplate terminal in grammar/imr.lark: `_NAME.2: _BREAK? "literal" ...`.
+_BOILERPLATE_RULE = re.compile(r'^(_[A-Z_]+)(?:\.\d+)?:\s*(?:_BREAK\?\s*)?"([^"]+)"', re.M)
+# Headings a letter must have; a text with none of them is some other document.
+_ANCHORS = ("_HOW_MADE_HEADING", "_SUMMARY_HEADING", "_ISSUES_HEADING", "_RATIONALE_LABEL")
+# How alike a line must be to a heading or label to count as a misspelling of it.
+_NEAR_MISS = 0.75
+# The near-miss scan looks back at most this many lines (bounded work on huge inputs).
+_SCAN_LINES = 2000
+
+_DESCRIPTIONS = {
+    "LINE": "a line of text",
+    "PARA_LINE": "a paragraph of text",
+    "REST": "text",
+    "CASE_NUMBER": "a case number like CM15-0073947",
+    "DATE": "a date as MM/DD/YYYY",
+    "STANDARD": "'Standard'",
+    "EXPEDITED": "'Expedited'",
+    "UPHELD": "'Upheld'",
+    "OVERTURNED": "'Overturned'",
+    "ITEM_TEXT": "a disputed item ending in ': Upheld' or ': Overturned'",
+    "_SP": "a space",
+    "_NL": "the end of the line",
+    "_HEADER_END": "the end of the line",
+    "$END": "the end of the letter",
+}
+
+
+@cache
+def _boilerplate() -> dict[str, str]:
+    """Terminal name to the boilerplate text it stands for, read from the grammar itself."""
+    text = (grammar_dir() / GRAMMAR_FILE).read_text(encoding="utf-8")
+    table = dict(_BOILERPLATE_RULE.findall(text))
+    # The header labels are anonymous terminals; Lark names them __ANON_n.
+    for terminal in parser().terminals:
+        if terminal.name.startswith("__ANON") and terminal.pattern.type == "re":
+            words = terminal.pattern.value.split(r"[ \n]")
+            table[terminal.name] = " ".join(re.sub(r"\\(.)", r"\1", w) for w in words)
+    return table
+
+
+def _describe(name: str) -> str:
+    phrase = _boilerplate().get(name)
+    if phrase is not None:
+        return f"'{_short(phrase)}'"
+    return _DESCRIPTIONS.get(name, name)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
+def _expected(names: set[str] | frozenset[str]) -> list[str]:
+    # Free-text terminals are implied by any label; list the structural ones first.
+    order = sorted(names, key=lambda n: (n in ("LINE", "PARA_LINE", "REST"), n))
+    return [_describe(n) for n in order]
+
+
+class _Diagnoser:
+    def __init__(self, normal: NormalText) -> None:
+        self.normal = normal
+        self.lines = normal.text.split("\n")
+
+    def make(
+        self,
+        code: str,
+        message: str,
+        line: int,
+        column: int,
+        *,
+        expected: str | None = None,
+        found: str | None = None,
+    ) -> Diagnostic:
+        original_line, original_column = self.normal.locate(line, column)
+        return Diagnostic(
+            code,
+            Severity.ERROR,
+            message,
+            original_line,
+            original_column,
+            expected=expected,
+            found=found,
+            excerpt=self.normal.source_line(original_line),
+        )
+
+    def at_offset(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of a character offset into the normal text."""
+        text = self.normal.text
+        while offset < len(text) and text[offset] == "\n":
+            offset += 1
+        line = text.count("\n", 0, offset) + 1
+        return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+    # ---- the kinds of failure -------------------------------------------------------------
+
+    def diagnose(self, error: UnexpectedInput) -> Diagnostic:
+        if not self._has_any_anchor():
+            return self.make(
+                "IMR104",
+                "this is not an IMR Final Determination Letter: none of its headings "
+                "(such as 'HOW THE IMR FINAL DETERMINATION WAS MADE') was found",
+                1,
+                1,
+            )
+        line, column = self._error_position(error)
+        near_miss = self._near_miss(line)
+        if near_miss is not None:
+            return near_miss
+        if isinstance(error, UnexpectedCharacters):
+            return self._unexpected_characters(error, line, column)
+        assert isinstance(error, UnexpectedToken)
+        return self._unexpected_token(error, line, column)
+
+    def _has_any_anchor(self) -> bool:
+        table = _boilerplate()
+        for name in _ANCHORS:
+            pattern = r"\s".join(re.escape(w) for w in table[name].split(" "))
+            if re.search(pattern, self.normal.text):
+                return True
+        return False
+
+    def _error_position(self, error: UnexpectedInput) -> tuple[int, int]:
+        if isinstance(error, UnexpectedToken) and error.token.type == "$END":
+            return len(self.lines), 1
+        if isinstance(error, UnexpectedToken):
+            return self.at_offset(error.token.start_pos or 0)
+        return self.at_offset(error.pos_in_stream or 0)
+
+    def _unexpected_characters(
+        self, error: UnexpectedCharacters, line: int, column: int
+    ) -> Diagnostic:
+        allowed = set(error.allowed or ())
+        found_word = self._word_at(error.pos_in_stream or 0)
+        if allowed and allowed <= {"UPHELD", "OVERTURNED"}:
+            return self.make(
+                "IMR404",
+                f"unknown decision '{found_word}'; a decision is 'Upheld' or 'Overturned'",
+                line,
+                column,
+                expected="'Upheld' or 'Overturned'",
+                found=found_word,
+            )
+        value_codes = {"CASE_NUMBER": "IMR402", "DATE": "IMR401", "STANDARD": "IMR403"}
+        for name, code in value_codes.items():
+            if name in allowed:
+                what = _describe(name) if name != "STANDARD" else "'Standard' or 'Expedited'"
+                return self.make(
+                    code,
+                    f"expected {what}, found '{found_word}'",
+                    line,
+                    column,
+                    expected=what,
+                    found=found_word,
+                )
+        literals = [n for n in allowed if n in _boilerplate()]
+        if literals:
+            return self._wording(literals, error.pos_in_stream or 0, line, column)
+        return self._unexpected(sorted(allowed), self._line_text(line), line, column)
+
+    def _unexpected_token(self, error: UnexpectedToken, line: int, column: int) -> Diagnostic:
+        token: Token = error.token
+        expected = set(error.accepts or error.expected or ())
+        if token.type == "$END":
+            wanted = [n for n in expected if n not in ("LINE", "PARA_LINE", "REST")]
+            return self.make(
+                "IMR201",
+                "the letter ends before " + " or ".join(_expected(set(wanted) or expected)),
+                line,
+                len(self.lines[line - 1]) + 1 if line <= len(self.lines) else 1,
+                expected=", ".join(_expected(expected)),
+                found="end of input",
+            )
+        if token.type == "_CA_LABEL" and "ITEM_TEXT" in expected:
+            return self._item_without_decision(line)
+        wanted = [n for n in expected if n not in ("LINE", "PARA_LINE", "REST", "ITEM_TEXT")]
+        found = _short(token.value.strip())
+        if wanted and token.type in _boilerplate():
+            missing = " or ".join(_expected(set(wanted)))
+            return self.make(
+                "IMR201",
+                f"{missing} is missing before {_describe(token.type)}",
+                line,
+                column,
+                expected=", ".join(_expected(expected)),
+                found=found,
+            )
+        return self._unexpected(sorted(expected), found, line, column)
+
+    def _unexpected(self, expected: list[str], found: str, line: int, column: int) -> Diagnostic:
+        described = _expected(set(expected))
+        return self.make(
+            "IMR202",
+            f"unexpected '{_short(found)}'; expected " + " or ".join(described),
+            line,
+            column,
+            expected=", ".join(described),
+            found=_short(found),
+        )
+
+    def _item_without_decision(self, label_line: int) -> Diagnostic:
+        line = label_line - 1
+        while line > 1 and not self.lines[line - 1]:
+            line -= 1
+        text = self.lines[line - 1] if line >= 1 else ""
+        last_word = text.rsplit(" ", 1)[-1] if text else ""
+        return self.make(
+            "IMR203",
+            "the item before 'Claims Administrator guideline:' must end with "
+            "': Upheld' or ': Overturned'",
+            line,
+            max(1, len(text) - len(last_word) + 1),
+            expected="': Upheld' or ': Overturned'",
+            found=last_word,
+        )
+
+    def _wording(self, names: list[str], offset: int, line: int, column: int) -> Diagnostic:
+        """Compare boilerplate to the text word for word; report where they part."""
+        text = self.normal.text
+        if text.startswith("\n", offset):
+            offset += 1
+        best_name, best_at = names[0], -1
+        for name in names:
+            phrase = _boilerplate()[name]
+            at = 0
+            while at < len(phrase) and offset + at < len(text):
+                want, got = phrase[at], text[offset + at]
+                if want != got and not (want == " " and got == "\n"):
+                    break
+                at += 1
+            if at > best_at:
+                best_name, best_at = name, at
+        phrase = _boilerplate()[best_name]
+        if best_at >= len(phrase):
+            # The words are right: something follows them on the line.
+            line, column = self.at_offset(offset + best_at)
+            return self._unexpected(["_NL"], self._line_text(line)[column - 1 :], line, column)
+        # Report from the start of the word that differs.
+        start = phrase.rfind(" ", 0, best_at) + 1
+        line, column = self.at_offset(offset + start)
+        found = re.split(r"\s", text[offset + start :], maxsplit=3)
+        expected_words = phrase[start:].split(" ")[:3]
+        if best_at == 0 and not self._similar(self._line_text(line), phrase):
+            return self.make(
+                "IMR201",
+                f"expected {_describe(best_name)}, found '{_short(self._line_text(line))}'",
+                line,
+                column,
+                expected=_describe(best_name),
+                found=_short(self._line_text(line)),
+            )
+        return self.make(
+            "IMR301",
+            f"boilerplate differs from the format: expected '{' '.join(expected_words)}', "
+            f"found '{' '.join(found[:3])}'",
+            line,
+            column,
+            expected=" ".join(expected_words),
+            found=" ".join(found[:3]),
+        )
+
+    # ---- near-misses of headings and labels -----------------------------------------------
+
+    def _near_miss(self, error_line: int) -> Diagnostic | None:
+        """The first line before the error that nearly, but not exactly, starts with a heading
+        or label: a misspelt heading is read as free text, so Lark fails only later."""
+        phrases = [
+            (name, phrase)
+            for name, phrase in _boilerplate().items()
+            if len(phrase) < 120 and not name.startswith("__ANON")
+        ]
+        first = max(1, error_line - _SCAN_LINES)
+        for line in range(first, min(error_line, len(self.lines)) + 1):
+            text = self.lines[line - 1]
+            if not text or len(text) > 400:
+                continue
+            for name, phrase in phrases:
+                head = text[: len(phrase)]
+                if head == phrase or not self._similar(head, phrase):
+                    continue
+                return self._wording([name], self._offset_of(line), line, 1)
+        return None
+
+    @staticmethod
+    def _similar(text: str, phrase: str) -> bool:
+        matcher = difflib.SequenceMatcher(None, text, phrase, autojunk=False)
+        return matcher.real_quick_ratio() >= _NEAR_MISS and matcher.ratio() >= _NEAR_MISS
+
+    # ---- small readers --------------------------------------------------------------------
+
+    def _offset_of(self, line: int) -> int:
+        return sum(len(text) + 1 for text in self.lines[: line - 1])
+
+    def _line_text(self, line: int) -> str:
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+
+    def _word_at(self, offset: int) -> str:
+        match = re.compile(r"[^\s]*").match(self.normal.text, offset)
+        return match.group(0) if match else ""
+
+
+def diagnose(error: UnexpectedInput, normal: NormalText) -> Diagnostic:
+    """The diagnostic for the first place where ``normal`` departs from the grammar."""
+    return _Diagnoser(normal).diagnose(error)

@@ -1,0 +1,116 @@
+"""Problems found in a letter: small values with a location, and the one error that carries them.
+
+Every problem has a stable code ``IMRnnn``; the hundreds digit says what kind of problem it is
+(see ``docs/ERRORS.md``, which lists each code with an example):
+
+- ``IMR1xx`` the input itself (empty, binary, not a letter, too large);
+- ``IMR2xx`` structure (a section missing, out of place, an item without a decision);
+- ``IMR3xx`` boilerplate wording;
+- ``IMR4xx`` slot values (dates, case number, priority, decision word, header fields);
+- ``IMR5xx`` consistency warnings, which do not make a letter unreadable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+__all__ = ["CODES", "Diagnostic", "LetterError", "Severity"]
+
+
+class Severity(Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+#: Every code imrparse reports, with a short title. docs/ERRORS.md gives an example of each.
+CODES: dict[str, str] = {
+    "IMR101": "empty input",
+    "IMR102": "input holds only whitespace",
+    "IMR103": "binary input, not text",
+    "IMR104": "not an IMR Final Determination Letter",
+    "IMR105": "UTF-16 text without a byte order mark",
+    "IMR106": "input too large",
+    "IMR107": "PDF could not be read",
+    "IMR201": "a required part of the letter is missing",
+    "IMR202": "unexpected text",
+    "IMR203": "item line without a decision",
+    "IMR301": "boilerplate wording differs from the format",
+    "IMR401": "invalid date",
+    "IMR402": "invalid case number",
+    "IMR403": "invalid priority",
+    "IMR404": "unknown decision word",
+    "IMR405": "case header field missing",
+    "IMR406": "case header field repeated",
+    "IMR407": "empty list",
+    "IMR501": "case header dates out of their natural order",
+    "IMR502": "case header date of injury differs from the clinical case summary",
+    "IMR503": "no paragraph breaks in the input; items recognized by their last line",
+}
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem, located in the original input (1-based line and column)."""
+
+    code: str
+    severity: Severity
+    message: str
+    line: int
+    column: int
+    expected: str | None = None
+    found: str | None = None
+    #: The original input line the problem is on, for showing with a caret.
+    excerpt: str | None = None
+    #: For PDF input, the page the line is on (then ``line`` counts from the top of that page).
+    page: int | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "line": self.line,
+            "column": self.column,
+            "severity": self.severity.value,
+            "code": self.code,
+            "message": self.message,
+        }
+        if self.page is not None:
+            data["page"] = self.page
+        if self.expected is not None:
+            data["expected"] = self.expected
+        if self.found is not None:
+            data["found"] = self.found
+        return data
+
+
+class LetterError(ValueError):
+    """The input is not a conforming letter; ``diagnostics`` says why and where (errors first)."""
+
+    #: How many problems the message spells out before it says "and N more".
+    MESSAGE_LIMIT = 3
+
+    def __init__(self, diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> None:
+        if not diagnostics:
+            raise ValueError("LetterError needs at least one diagnostic")
+        self.diagnostics: tuple[Diagnostic, ...] = tuple(
+            sorted(diagnostics, key=lambda d: (not d.is_error, d.line, d.column))
+        )
+        super().__init__(self._message())
+
+    @property
+    def first(self) -> Diagnostic:
+        return self.diagnostics[0]
+
+    def _message(self) -> str:
+        shown = [
+            f"{d.line}:{d.column}: {d.severity.value}[{d.code}]: {d.message}"
+            for d in self.diagnostics[: self.MESSAGE_LIMIT]
+        ]
+        rest = len(self.diagnostics) - self.MESSAGE_LIMIT
+        if rest > 0:
+            shown.append(f"... and {rest} more")
+        return "\n".join(shown)

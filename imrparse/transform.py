@@ -1,0 +1,245 @@
+"""The parse tree to a `Letter`: one method per named rule of grammar/imr.lark.
+
+Slot values the grammar cannot judge (a real calendar date, each header field once, a heading
+where free text should be) are checked here, and each problem becomes a `Diagnostic` at its
+place in the original input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from lark import Token, Transformer
+
+from .errors import Diagnostic, Severity
+from .facts import read_guideline, read_patient
+from .normalize import NormalText
+from .record import (
+    CaseHeader,
+    Decision,
+    Determination,
+    Guideline,
+    Letter,
+    Priority,
+    Reviewer,
+)
+
+__all__ = ["HEADER_FIELDS", "LetterBuilder"]
+
+#: The case header's fields, in the order of the record, with the label each has in a letter.
+HEADER_FIELDS: dict[str, str] = {
+    "case_number": "Case Number",
+    "date_assigned": "Date Assigned",
+    "date_of_injury": "Date of Injury",
+    "decision_date": "Decision Date",
+    "ur_denial_date": "UR Denial Date",
+    "application_received": "Application Received",
+    "priority": "Priority",
+}
+
+# Lines that are boilerplate headings or labels: as free text they mean a section is out of
+# place (free text never starts a line with them; LETTER-FORMAT §2).
+_OUT_OF_PLACE = re.compile(
+    r"(?:HOW THE IMR FINAL DETERMINATION WAS MADE|CLINICAL CASE SUMMARY"
+    r"|IMR ISSUES, DECISIONS AND RATIONALES)$"
+    r"|(?:Claims Administrator guideline:|MAXIMUS guideline:|Decision rationale:"
+    r"|State\(s\) of Licensure:|Certification\(s\)/Specialty:)"
+)
+
+_Field = tuple[str, Any, Token]
+
+
+class LetterBuilder(Transformer[Token, Letter]):
+    """Builds the record; problems found on the way collect in ``diagnostics``."""
+
+    def __init__(self, normal: NormalText) -> None:
+        super().__init__()
+        self.normal = normal
+        self.diagnostics: list[Diagnostic] = []
+        #: Where each case header field stands in the original input, for later checks.
+        self.header_positions: dict[str, tuple[int, int]] = {}
+
+    # ---- helpers --------------------------------------------------------------------------
+
+    def _position(self, token: Token, offset: int = 0) -> tuple[int, int]:
+        line, column = token.line or 1, (token.column or 1) + offset
+        # A token that starts a paragraph begins with the newline of the empty line before it.
+        if token.value.startswith("\n") and offset == 0:
+            line, column = line + 1, 1
+        return self.normal.locate(line, column)
+
+    def _problem(
+        self,
+        code: str,
+        message: str,
+        token: Token,
+        *,
+        found: str | None = None,
+        expected: str | None = None,
+    ) -> None:
+        line, column = self._position(token)
+        self.diagnostics.append(
+            Diagnostic(
+                code,
+                Severity.ERROR,
+                message,
+                line,
+                column,
+                expected=expected,
+                found=found,
+                excerpt=self.normal.source_line(line),
+            )
+        )
+
+    def _text_of(self, tokens: list[Token]) -> str:
+        for token in tokens:
+            line = token.value.strip()
+            if token.type in ("LINE", "PARA_LINE") and _OUT_OF_PLACE.match(line):
+                heading = _OUT_OF_PLACE.match(line)
+                assert heading is not None
+                self._problem(
+                    "IMR202",
+                    f"'{heading.group(0)}' is out of place here",
+                    token,
+                    found=line[:60],
+                )
+        return " ".join(t.value.strip() for t in tokens if t.value.strip())
+
+    # ---- case header ----------------------------------------------------------------------
+
+    def _date_field(self, name: str, children: list[Token]) -> _Field:
+        token = children[-1]
+        month, day, year = (int(part) for part in token.value.split("/"))
+        try:
+            value: dt.date | None = dt.date(year, month, day)
+        except ValueError:
+            value = None
+            self._problem(
+                "IMR401",
+                f"{HEADER_FIELDS[name]} {token.value} is not a real calendar date",
+                token,
+                found=token.value,
+                expected="a calendar date as MM/DD/YYYY",
+            )
+        return name, value, token
+
+    def case_number(self, children: list[Token]) -> _Field:
+        return "case_number", children[-1].value, children[-1]
+
+    def date_assigned(self, children: list[Token]) -> _Field:
+        return self._date_field("date_assigned", children)
+
+    def date_of_injury(self, children: list[Token]) -> _Field:
+        return self._date_field("date_of_injury", children)
+
+    def decision_date(self, children: list[Token]) -> _Field:
+        return self._date_field("decision_date", children)
+
+    def ur_denial_date(self, children: list[Token]) -> _Field:
+        return self._date_field("ur_denial_date", children)
+
+    def application_received(self, children: list[Token]) -> _Field:
+        return self._date_field("application_received", children)
+
+    def priority(self, children: list[Token]) -> _Field:
+        token = children[-1]
+        return "priority", Priority(token.value.lower()), token
+
+    def case_header(self, fields: list[_Field]) -> CaseHeader | None:
+        values: dict[str, Any] = {}
+        for name, value, token in fields:
+            if name in values:
+                self._problem(
+                    "IMR406",
+                    f"case header field '{HEADER_FIELDS[name]}' appears more than once",
+                    token,
+                    found=HEADER_FIELDS[name],
+                )
+                continue
+            values[name] = value
+            self.header_positions[name] = self._position(token)
+        missing = [label for name, label in HEADER_FIELDS.items() if name not in values]
+        if missing:
+            first = fields[0][2]
+            self._problem(
+                "IMR405",
+                "case header lacks " + ", ".join(f"'{label}'" for label in missing),
+                first,
+                expected="all seven case header fields",
+            )
+        if missing or any(value is None for value in values.values()):
+            return None
+        return CaseHeader(**values)
+
+    # ---- reviewer -------------------------------------------------------------------------
+
+    def _list(self, children: list[Token], what: str) -> tuple[str, ...]:
+        names = tuple(n.strip() for n in self._text_of(children).split(",") if n.strip())
+        if not names:
+            self._problem("IMR407", f"the {what} list is empty", children[0], expected=what)
+        return names
+
+    def licensure(self, children: list[Token]) -> tuple[str, ...]:
+        return self._list(children, "state(s) of licensure")
+
+    def specialties(self, children: list[Token]) -> tuple[str, ...]:
+        return self._list(children, "certification(s)/specialty")
+
+    def credentials(self, children: list[tuple[str, ...]]) -> Reviewer:
+        return Reviewer(licensure=children[0], specialties=children[1])
+
+    # ---- free text ------------------------------------------------------------------------
+
+    def paragraph(self, children: list[Token]) -> str:
+        return self._text_of(children)
+
+    def summary(self, paragraphs: list[str]) -> str:
+        return "\n\n".join(p for p in paragraphs if p)
+
+    def _labelled(self, paragraphs: list[str]) -> str:
+        return "\n\n".join(p for p in paragraphs if p)
+
+    def claims_administrator_guideline(self, paragraphs: list[str]) -> Guideline:
+        return read_guideline(self._labelled(paragraphs))
+
+    def maximus_guideline(self, paragraphs: list[str]) -> Guideline:
+        return read_guideline(self._labelled(paragraphs))
+
+    def rationale(self, paragraphs: list[str]) -> str:
+        return self._labelled(paragraphs)
+
+    # ---- determinations -------------------------------------------------------------------
+
+    def decision(self, children: list[Token]) -> Decision:
+        return Decision(children[0].value.lower())
+
+    def item(self, children: list[Any]) -> tuple[str, Decision]:
+        *lines, decision = children
+        # ITEM_TEXT ends in the ": " before the decision word.
+        text = self._text_of(lines)
+        return text.removesuffix(":").rstrip(), decision
+
+    def determination(self, children: list[Any]) -> Determination:
+        (item, decision), claims_administrator, maximus, rationale = children
+        return Determination(item, decision, claims_administrator, maximus, rationale)
+
+    def issues(self, determinations: list[Determination]) -> tuple[Determination, ...]:
+        return tuple(determinations)
+
+    # ---- the letter -----------------------------------------------------------------------
+
+    def start(self, children: list[Any]) -> Letter:
+        case: CaseHeader | None = None
+        if len(children) == 4:
+            case, reviewer, summary, determinations = children
+        else:
+            reviewer, summary, determinations = children
+        return Letter(
+            case=case,
+            reviewer=reviewer,
+            clinical_case_summary=summary,
+            patient=read_patient(summary),
+            determinations=determinations,
+        )
