@@ -60,7 +60,9 @@ def read_text(path: str | os.PathLike[str], *, max_bytes: int | None = DEFAULT_M
     return decode(file.read_bytes(), max_bytes=max_bytes)
 
 
-def parse_file(path: str | os.PathLike[str], *, max_bytes: int | None = DEFAULT_MAX_BYTES) -> Letter:
+def parse_file(
+    path: str | os.PathLike[str], *, max_bytes: int | None = DEFAULT_MAX_BYTES
+) -> Letter:
     """Read and parse a letter file. Raise `OSError` if it cannot be read."""
     return parse(read_text(path, max_bytes=max_bytes))
 

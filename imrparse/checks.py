@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from .errors import Diagnostic, Severity
 from .normalize import NormalText
 from .record import Letter
@@ -25,9 +27,7 @@ _LABELS = {
 }
 
 
-def _warning(
-    normal: NormalText, code: str, message: str, where: tuple[int, int]
-) -> Diagnostic:
+def _warning(normal: NormalText, code: str, message: str, where: tuple[int, int]) -> Diagnostic:
     line, column = where
     return Diagnostic(
         code, Severity.WARNING, message, line, column, excerpt=normal.source_line(line)
@@ -40,7 +40,7 @@ def consistency_warnings(
     warnings: list[Diagnostic] = []
     case = letter.case
     if case is not None:
-        for earlier, later in zip(_NATURAL_ORDER, _NATURAL_ORDER[1:]):
+        for earlier, later in pairwise(_NATURAL_ORDER):
             if getattr(case, earlier) > getattr(case, later):
                 warnings.append(
                     _warning(

@@ -33,6 +33,8 @@ _NEAR_MISS = 0.75
 # The near-miss scan looks back at most this many lines (bounded work on huge inputs).
 _SCAN_LINES = 2000
 
+_FREE_TEXT = frozenset({"LINE", "PARA_LINE", "REST"})
+
 _DESCRIPTIONS = {
     "LINE": "a line of text",
     "PARA_LINE": "a paragraph of text",
@@ -58,8 +60,12 @@ def _boilerplate() -> dict[str, str]:
     table = dict(_BOILERPLATE_RULE.findall(text))
     # The header labels are anonymous terminals; Lark names them __ANON_n.
     for terminal in parser().terminals:
-        if terminal.name.startswith("__ANON") and terminal.pattern.type == "re":
-            words = terminal.pattern.value.split(r"[ \n]")
+        if not terminal.name.startswith("__ANON"):
+            continue
+        if terminal.pattern.type == "str":
+            table[terminal.name] = terminal.pattern.value
+        else:
+            words = re.split(r"\[ (?:\\n|\n)\]", terminal.pattern.value)
             table[terminal.name] = " ".join(re.sub(r"\\(.)", r"\1", w) for w in words)
     return table
 
@@ -76,9 +82,13 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 def _expected(names: set[str] | frozenset[str]) -> list[str]:
-    # Free-text terminals are implied by any label; list the structural ones first.
-    order = sorted(names, key=lambda n: (n in ("LINE", "PARA_LINE", "REST"), n))
-    return [_describe(n) for n in order]
+    # Free text is implied by any label, so the structural terminals come first; the seven
+    # header labels are one thing to a reader.
+    order = sorted(names, key=lambda n: (n in _FREE_TEXT, n))
+    described = [_describe(n) for n in order if not n.startswith("__ANON")]
+    if any(n.startswith("__ANON") for n in names):
+        described.append("a case header field")
+    return described
 
 
 class _Diagnoser:
@@ -132,8 +142,17 @@ class _Diagnoser:
         if near_miss is not None:
             return near_miss
         if isinstance(error, UnexpectedCharacters):
-            return self._unexpected_characters(error, line, column)
+            allowed = set(error.allowed or ())
+            misread = self._misread(allowed, error.pos_in_stream or 0, line, column)
+            return misread or self._unexpected(sorted(allowed), self._line_text(line), line, column)
         assert isinstance(error, UnexpectedToken)
+        if error.token.type in _FREE_TEXT:
+            # The contextual lexer read the line as free text because nothing the grammar
+            # wanted here matched it: judge it against what was wanted.
+            expected = set(error.accepts or error.expected or ())
+            misread = self._misread(expected, error.token.start_pos or 0, line, column)
+            if misread is not None:
+                return misread
         return self._unexpected_token(error, line, column)
 
     def _has_any_anchor(self) -> bool:
@@ -146,16 +165,17 @@ class _Diagnoser:
 
     def _error_position(self, error: UnexpectedInput) -> tuple[int, int]:
         if isinstance(error, UnexpectedToken) and error.token.type == "$END":
-            return len(self.lines), 1
+            line = len(self.lines)
+            while line > 1 and not self.lines[line - 1]:
+                line -= 1
+            return line, len(self.lines[line - 1]) + 1
         if isinstance(error, UnexpectedToken):
             return self.at_offset(error.token.start_pos or 0)
         return self.at_offset(error.pos_in_stream or 0)
 
-    def _unexpected_characters(
-        self, error: UnexpectedCharacters, line: int, column: int
-    ) -> Diagnostic:
-        allowed = set(error.allowed or ())
-        found_word = self._word_at(error.pos_in_stream or 0)
+    def _misread(self, allowed: set[str], offset: int, line: int, column: int) -> Diagnostic | None:
+        """A value or boilerplate that the grammar wanted here but the text does not match."""
+        found_word = self._word_at(offset)
         if allowed and allowed <= {"UPHELD", "OVERTURNED"}:
             return self.make(
                 "IMR404",
@@ -177,10 +197,10 @@ class _Diagnoser:
                     expected=what,
                     found=found_word,
                 )
-        literals = [n for n in allowed if n in _boilerplate()]
+        literals = [n for n in allowed if n in _boilerplate() and not n.startswith("__ANON")]
         if literals:
-            return self._wording(literals, error.pos_in_stream or 0, line, column)
-        return self._unexpected(sorted(allowed), self._line_text(line), line, column)
+            return self._wording(literals, offset, line, column)
+        return None
 
     def _unexpected_token(self, error: UnexpectedToken, line: int, column: int) -> Diagnostic:
         token: Token = error.token
@@ -191,7 +211,7 @@ class _Diagnoser:
                 "IMR201",
                 "the letter ends before " + " or ".join(_expected(set(wanted) or expected)),
                 line,
-                len(self.lines[line - 1]) + 1 if line <= len(self.lines) else 1,
+                column,
                 expected=", ".join(_expected(expected)),
                 found="end of input",
             )
@@ -262,7 +282,7 @@ class _Diagnoser:
         # Report from the start of the word that differs.
         start = phrase.rfind(" ", 0, best_at) + 1
         line, column = self.at_offset(offset + start)
-        found = re.split(r"\s", text[offset + start :], maxsplit=3)
+        found = text[offset + start : offset + start + 200].split()
         expected_words = phrase[start:].split(" ")[:3]
         if best_at == 0 and not self._similar(self._line_text(line), phrase):
             return self.make(

@@ -303,4 +303,4 @@ class _Reader:
         try:
             return dt.date.fromisoformat(data)
         except ValueError:
-            raise RecordError(f"{path}: expected an ISO date (YYYY-MM-DD), found {data!r}") from None
+            raise RecordError(f"{path}: expected a date as YYYY-MM-DD, found {data!r}") from None

@@ -1,0 +1,5 @@
+"""`python -m imrparse` runs the imrparse command."""
+
+from .cli import main
+
+main()

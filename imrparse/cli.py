@@ -1,0 +1,224 @@
+"""The imrparse command. The only module that writes to a terminal.
+
+Exit codes (also in --help):
+
+    0  every letter conforms
+    1  some letter does not conform (its diagnostics go to stderr; other files still run)
+    2  usage or I/O error (a missing or unreadable file, a bad option)
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import api
+from .decode import DEFAULT_MAX_BYTES, decode
+from .errors import Diagnostic, LetterError
+from .record import Letter
+
+EXIT_OK = 0
+EXIT_NONCONFORMING = 1
+EXIT_USAGE = 2
+
+_EXIT_CODES_HELP = """
+\b
+Exit codes:
+  0  every letter conforms
+  1  some letter does not conform (other files are still processed)
+  2  usage or I/O error (missing or unreadable file)
+"""
+
+# The commands a first argument can name; anything else is a file to parse.
+_PARSE_ALIASES = {"-"}
+
+
+class _DefaultToParse(click.Group):
+    """`imrparse FILE ...` means `imrparse parse FILE ...`."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if (
+            args
+            and args[0] not in self.commands
+            and (args[0] in _PARSE_ALIASES or not args[0].startswith("-"))
+        ):
+            args = ["parse", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_DefaultToParse, epilog=_EXIT_CODES_HELP)
+@click.version_option(package_name="imrparse")
+def main() -> None:
+    """Parse, check and generate California IMR Final Determination Letters.
+
+    `imrparse FILE...` is short for `imrparse parse FILE...`.
+    """
+
+
+# ---- reading inputs ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Source:
+    name: str
+    path: Path | None  # None for standard input
+
+
+def _sources(paths: tuple[str, ...]) -> Iterator[_Source]:
+    for name in paths:
+        if name == "-":
+            yield _Source("-", None)
+            continue
+        path = Path(name)
+        if path.is_dir():
+            for found in sorted(p for p in path.rglob("*.txt") if p.is_file()):
+                yield _Source(str(found), found)
+        else:
+            yield _Source(name, path)
+
+
+class _Unreadable(Exception):
+    """A file that could not be read: an I/O problem, not a letter problem."""
+
+
+def _read(source: _Source, max_bytes: int | None) -> str:
+    if source.path is None:
+        return decode(sys.stdin.buffer.read(), max_bytes=max_bytes)
+    try:
+        return api.read_text(source.path, max_bytes=max_bytes)
+    except IsADirectoryError:
+        raise _Unreadable(f"cannot read '{source.name}': it is a directory") from None
+    except FileNotFoundError:
+        raise _Unreadable(f"cannot read '{source.name}': no such file") from None
+    except PermissionError:
+        raise _Unreadable(f"cannot read '{source.name}': permission denied") from None
+    except OSError as error:
+        raise _Unreadable(f"cannot read '{source.name}': {error.strerror or error}") from None
+
+
+# ---- writing diagnostics ----------------------------------------------------------------
+
+
+def _format_diagnostic(name: str, diagnostic: Diagnostic) -> str:
+    where = f"{name}:{diagnostic.line}:{diagnostic.column}"
+    if diagnostic.page is not None:
+        where = f"{name}:page {diagnostic.page}:{diagnostic.line}:{diagnostic.column}"
+    head = f"{where}: {diagnostic.severity.value}[{diagnostic.code}]: {diagnostic.message}"
+    if diagnostic.excerpt is None:
+        return head
+    excerpt = diagnostic.excerpt.rstrip("\r\n")
+    if len(excerpt) > 200:
+        start = max(0, diagnostic.column - 100)
+        excerpt, column = excerpt[start : start + 200], diagnostic.column - start
+    else:
+        column = diagnostic.column
+    caret = "".join("\t" if c == "\t" else " " for c in excerpt[: column - 1]) + "^"
+    return f"{head}\n    {excerpt}\n    {caret}"
+
+
+def _diagnostic_json(name: str, diagnostic: Diagnostic) -> dict[str, Any]:
+    return {"path": name, **diagnostic.to_dict()}
+
+
+def _fail(message: str) -> None:
+    click.echo(f"imrparse: error: {message}", err=True)
+
+
+_MAX_BYTES_OPTION = click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_BYTES,
+    show_default=True,
+    help="Refuse inputs larger than this many bytes.",
+)
+
+
+# ---- commands ---------------------------------------------------------------------------
+
+
+@main.command(epilog=_EXIT_CODES_HELP)
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@_MAX_BYTES_OPTION
+def parse(files: tuple[str, ...], max_bytes: int) -> None:
+    """Print each letter's record as JSON.
+
+    One file prints an indented JSON object; several print JSON Lines, one record per line,
+    each with a "source" field naming its file. A directory stands for the *.txt files under
+    it; - reads standard input.
+    """
+    sources = list(_sources(files))
+    single = len(sources) == 1 and not Path(files[0]).is_dir()
+    status = EXIT_OK
+    for source in sources:
+        try:
+            letter = api.parse(_read(source, max_bytes))
+        except _Unreadable as error:
+            _fail(str(error))
+            status = max(status, EXIT_USAGE)
+            continue
+        except LetterError as error:
+            click.echo(_format_diagnostic(source.name, error.first), err=True)
+            status = max(status, EXIT_NONCONFORMING)
+            continue
+        click.echo(_record_json(letter, None if single else source.name))
+    sys.exit(status)
+
+
+def _record_json(letter: Letter, source: str | None) -> str:
+    record = letter.to_dict()
+    if source is None:
+        return json.dumps(record, indent=2, ensure_ascii=False)
+    return json.dumps({"source": source, **record}, ensure_ascii=False)
+
+
+@main.command(epilog=_EXIT_CODES_HELP)
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--strict", is_flag=True, help="Warnings fail the check too.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: path:line:col: severity[code]: message, with the line and a caret. "
+    "json: an array of {path, line, column, severity, code, message}.",
+)
+@_MAX_BYTES_OPTION
+def validate(files: tuple[str, ...], strict: bool, output_format: str, max_bytes: int) -> None:
+    """Check that each letter conforms to the format, like a compiler would."""
+    status = EXIT_OK
+    report: list[dict[str, Any]] = []
+    for source in _sources(files):
+        try:
+            diagnostics = api.validate(_read(source, max_bytes))
+        except _Unreadable as error:
+            _fail(str(error))
+            status = max(status, EXIT_USAGE)
+            continue
+        except LetterError as error:
+            diagnostics = list(error.diagnostics)
+        failing = [d for d in diagnostics if d.is_error or strict]
+        if failing:
+            status = max(status, EXIT_NONCONFORMING)
+        for diagnostic in diagnostics:
+            if output_format == "json":
+                report.append(_diagnostic_json(source.name, diagnostic))
+            else:
+                click.echo(_format_diagnostic(source.name, diagnostic))
+    if output_format == "json":
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    sys.exit(status)
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema (draft 2020-12) of the record."""
+    from .schema import letter_schema
+
+    click.echo(json.dumps(letter_schema(), indent=2))

@@ -1,0 +1,96 @@
+"""The JSON Schema (draft 2020-12) of the record `Letter.to_dict()` gives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .record import SCHEMA_ID
+
+__all__ = ["letter_schema"]
+
+_DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+_TEXT = {"type": "string"}
+_NAMES = {"type": "array", "items": {"type": "string", "minLength": 1}}
+
+
+def _object(properties: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def letter_schema() -> dict[str, Any]:
+    """The schema as a JSON-ready dict."""
+    citation = _object(
+        {
+            "source": {"enum": ["mtus", "non-mtus"]},
+            "title": {"type": "string", "minLength": 1},
+            "pages": _nullable({"type": "string", "minLength": 1}),
+        }
+    )
+    guideline = _object(
+        {
+            "text": _TEXT,
+            "mtus": {"type": ["boolean", "null"]},
+            "citations": {"type": "array", "items": {"$ref": "#/$defs/citation"}},
+        }
+    )
+    determination = _object(
+        {
+            "item": {"type": "string", "minLength": 1},
+            "decision": {"enum": ["upheld", "overturned"]},
+            "claims_administrator_guideline": {"$ref": "#/$defs/guideline"},
+            "maximus_guideline": {"$ref": "#/$defs/guideline"},
+            "rationale": _TEXT,
+        }
+    )
+    case = _object(
+        {
+            "case_number": {"type": "string", "pattern": r"^CM\d{2}-\d{7}$"},
+            "date_assigned": _DATE,
+            "date_of_injury": _DATE,
+            "decision_date": _DATE,
+            "ur_denial_date": _DATE,
+            "application_received": _DATE,
+            "priority": {"enum": ["standard", "expedited"]},
+        }
+    )
+    schema = _object(
+        {
+            "schema": {"const": SCHEMA_ID},
+            "case": _nullable({"$ref": "#/$defs/case"}),
+            "reviewer": _object({"licensure": _NAMES, "specialties": _NAMES}),
+            "clinical_case_summary": _TEXT,
+            "patient": _object(
+                {
+                    "age": {"type": ["integer", "null"], "minimum": 0},
+                    "sex": {"enum": ["female", "male", None]},
+                    "date_of_injury": _nullable(_DATE),
+                }
+            ),
+            "determinations": {
+                "type": "array",
+                "minItems": 1,
+                "items": {"$ref": "#/$defs/determination"},
+            },
+        }
+    )
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://imrparse.invalid/schema/letter-1.json",
+        "title": "IMR Final Determination Letter record (imrparse.letter/1)",
+        **schema,
+        "$defs": {
+            "case": case,
+            "citation": citation,
+            "guideline": guideline,
+            "determination": determination,
+        },
+    }
