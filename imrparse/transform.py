@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from lark import Token, Transformer
@@ -49,6 +50,34 @@ _OUT_OF_PLACE = re.compile(
 )
 
 _Field = tuple[str, Any, Token]
+
+
+@dataclass
+class _Paragraph:
+    text: str
+    #: False for the paragraph that starts on a label's line: it can never begin an item.
+    movable: bool
+
+
+@dataclass
+class _Item:
+    text: str
+    decision: Decision
+    starts_paragraph: bool
+
+
+@dataclass
+class _Draft:
+    """A determination whose item may yet take over the end of the rationale before it."""
+
+    item: _Item
+    claims_administrator: Guideline
+    maximus: Guideline
+    rationale: list[_Paragraph]
+
+
+def _join(paragraphs: list[_Paragraph]) -> str:
+    return "\n\n".join(p.text for p in paragraphs if p.text)
 
 
 class LetterBuilder(Transformer[Token, Letter]):
@@ -192,41 +221,56 @@ class LetterBuilder(Transformer[Token, Letter]):
 
     # ---- free text ------------------------------------------------------------------------
 
-    def paragraph(self, children: list[Token]) -> str:
-        return self._text_of(children)
+    def paragraph(self, children: list[Token]) -> _Paragraph:
+        return _Paragraph(self._text_of(children), movable=True)
 
-    def summary(self, paragraphs: list[str]) -> str:
-        return "\n\n".join(p for p in paragraphs if p)
+    def label_paragraph(self, children: list[Token]) -> _Paragraph:
+        return _Paragraph(self._text_of(children), movable=False)
 
-    def _labelled(self, paragraphs: list[str]) -> str:
-        return "\n\n".join(p for p in paragraphs if p)
+    def summary(self, paragraphs: list[_Paragraph]) -> str:
+        return _join(paragraphs)
 
-    def claims_administrator_guideline(self, paragraphs: list[str]) -> Guideline:
-        return read_guideline(self._labelled(paragraphs))
+    def claims_administrator_guideline(self, paragraphs: list[_Paragraph]) -> Guideline:
+        return read_guideline(_join(paragraphs))
 
-    def maximus_guideline(self, paragraphs: list[str]) -> Guideline:
-        return read_guideline(self._labelled(paragraphs))
+    def maximus_guideline(self, paragraphs: list[_Paragraph]) -> Guideline:
+        return read_guideline(_join(paragraphs))
 
-    def rationale(self, paragraphs: list[str]) -> str:
-        return self._labelled(paragraphs)
+    def rationale(self, paragraphs: list[_Paragraph]) -> list[_Paragraph]:
+        return paragraphs
 
     # ---- determinations -------------------------------------------------------------------
 
     def decision(self, children: list[Token]) -> Decision:
         return Decision(children[0].value.lower())
 
-    def item(self, children: list[Any]) -> tuple[str, Decision]:
+    def item(self, children: list[Any]) -> _Item:
         *lines, decision = children
         # ITEM_TEXT ends in the ": " before the decision word.
-        text = self._text_of(lines)
-        return text.removesuffix(":").rstrip(), decision
+        text = self._text_of(lines).removesuffix(":").rstrip()
+        return _Item(text, decision, starts_paragraph=lines[0].value.startswith("\n"))
 
-    def determination(self, children: list[Any]) -> Determination:
-        (item, decision), claims_administrator, maximus, rationale = children
-        return Determination(item, decision, claims_administrator, maximus, rationale)
+    def determination(self, children: list[Any]) -> _Draft:
+        item, claims_administrator, maximus, rationale = children
+        return _Draft(item, claims_administrator, maximus, rationale)
 
-    def issues(self, determinations: list[Determination]) -> tuple[Determination, ...]:
-        return tuple(determinations)
+    def issues(self, drafts: list[_Draft]) -> tuple[Determination, ...]:
+        for previous, draft in zip(drafts, drafts[1:]):
+            # An item whose last line does not start a paragraph began in the paragraph that
+            # reads as the end of the previous rationale (see `item` in grammar/imr.lark).
+            if not draft.item.starts_paragraph and previous.rationale[-1].movable:
+                beginning = previous.rationale.pop()
+                draft.item.text = f"{beginning.text} {draft.item.text}"
+        return tuple(
+            Determination(
+                d.item.text,
+                d.item.decision,
+                d.claims_administrator,
+                d.maximus,
+                _join(d.rationale),
+            )
+            for d in drafts
+        )
 
     # ---- the letter -----------------------------------------------------------------------
 

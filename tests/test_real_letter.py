@@ -1,0 +1,57 @@
+"""The real published letter gives exactly its expected record, in every layout of §3."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import layouts
+import pytest
+from conftest import assert_valid_record
+
+import imrparse
+
+TEXT_LAYOUTS: dict[str, Callable[[], str]] = {
+    "double-spaced as published": layouts.seed_text,
+    "double-spaced with page footers": layouts.double_spaced_with_footers,
+    "plain lines with form feeds": layouts.plain,
+    "plain lines with page footers": lambda: layouts.plain(footers=True),
+    "one paragraph per line": layouts.unwrapped,
+    "trailing spaces, tabs and non-breaking spaces": layouts.noisy_spaces,
+    "CRLF line ends": lambda: layouts.plain(newline="\r\n"),
+}
+
+BYTE_LAYOUTS: dict[str, Callable[[], bytes]] = {
+    "CRLF with a UTF-8 byte order mark": layouts.crlf_bom,
+    "UTF-16 with a byte order mark": layouts.utf16_bom,
+    "double-spaced as UTF-8 bytes": lambda: layouts.seed_text().encode("utf-8"),
+}
+
+
+def test_seed_letter_gives_exactly_the_expected_record(seed_record: dict[str, Any]) -> None:
+    record = imrparse.parse_file(layouts.SEED).to_dict()
+    assert record == seed_record
+    assert list(record) == list(seed_record)  # field order too
+    assert_valid_record(record)
+
+
+@pytest.mark.parametrize("layout", TEXT_LAYOUTS)
+def test_every_text_layout_gives_the_same_record(
+    layout: str, seed_record: dict[str, Any]
+) -> None:
+    assert imrparse.parse(TEXT_LAYOUTS[layout]()).to_dict() == seed_record
+
+
+@pytest.mark.parametrize("layout", BYTE_LAYOUTS)
+def test_every_encoding_gives_the_same_record(layout: str, seed_record: dict[str, Any]) -> None:
+    assert imrparse.parse_bytes(BYTE_LAYOUTS[layout]()).to_dict() == seed_record
+
+
+def test_cp1252_text_is_read_when_not_utf8() -> None:
+    data = layouts.plain().replace("ineffective", "ineffective\u2019").encode("cp1252")
+    letter = imrparse.parse_bytes(data)
+    assert "ineffective\u2019" in letter.clinical_case_summary
+
+
+def test_seed_letter_conforms_with_no_warnings() -> None:
+    assert imrparse.validate(layouts.seed_text()) == []
