@@ -217,8 +217,27 @@ class _Diagnoser:
             )
         if token.type == "_CA_LABEL" and "ITEM_TEXT" in expected:
             return self._item_without_decision(line)
+        if token.type in ("_MAXIMUS_LABEL", "_RATIONALE_LABEL") and "ITEM_TEXT" in expected:
+            # An item and its parts came, but not the label that makes its line an item.
+            return self.make(
+                "IMR201",
+                f"{_describe('_CA_LABEL')} is missing before {_describe(token.type)}",
+                line,
+                column,
+                expected=_describe("_CA_LABEL"),
+                found=_short(token.value.strip()),
+            )
         wanted = [n for n in expected if n not in ("LINE", "PARA_LINE", "REST", "ITEM_TEXT")]
         found = _short(token.value.strip())
+        if token.type in _boilerplate() and self._appeared_before(token):
+            return self.make(
+                "IMR202",
+                f"{_describe(token.type)} appears again here, out of place",
+                line,
+                column,
+                expected=", ".join(_expected(expected)),
+                found=found,
+            )
         if wanted and token.type in _boilerplate():
             missing = " or ".join(_expected(set(wanted)))
             return self.make(
@@ -230,6 +249,11 @@ class _Diagnoser:
                 found=found,
             )
         return self._unexpected(sorted(expected), found, line, column)
+
+    def _appeared_before(self, token: Token) -> bool:
+        phrase = _boilerplate()[token.type]
+        pattern = r"(?:^|\n)" + r"\s".join(re.escape(w) for w in phrase.split(" "))
+        return re.search(pattern, self.normal.text[: token.start_pos or 0]) is not None
 
     def _unexpected(self, expected: list[str], found: str, line: int, column: int) -> Diagnostic:
         described = _expected(set(expected))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from lark import Token, Transformer
@@ -107,8 +108,11 @@ class LetterBuilder(Transformer[Token, Letter]):
         *,
         found: str | None = None,
         expected: str | None = None,
+        at_line_start: bool = False,
     ) -> None:
         line, column = self._position(token)
+        if at_line_start:
+            column = 1
         self.diagnostics.append(
             Diagnostic(
                 code,
@@ -197,6 +201,7 @@ class LetterBuilder(Transformer[Token, Letter]):
                 "case header lacks " + ", ".join(f"'{label}'" for label in missing),
                 first,
                 expected="all seven case header fields",
+                at_line_start=True,
             )
         if missing or any(value is None for value in values.values()):
             return None
@@ -255,7 +260,7 @@ class LetterBuilder(Transformer[Token, Letter]):
         return _Draft(item, claims_administrator, maximus, rationale)
 
     def issues(self, drafts: list[_Draft]) -> tuple[Determination, ...]:
-        for previous, draft in zip(drafts, drafts[1:]):
+        for previous, draft in pairwise(drafts):
             # An item whose last line does not start a paragraph began in the paragraph that
             # reads as the end of the previous rationale (see `item` in grammar/imr.lark).
             if not draft.item.starts_paragraph and previous.rationale[-1].movable:

@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from imrparse.schema import letter_schema  # noqa: E402
+from imrparse.schema import letter_schema
 
 _VALIDATOR = jsonschema.Draft202012Validator(letter_schema())
 

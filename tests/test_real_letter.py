@@ -36,9 +36,7 @@ def test_seed_letter_gives_exactly_the_expected_record(seed_record: dict[str, An
 
 
 @pytest.mark.parametrize("layout", TEXT_LAYOUTS)
-def test_every_text_layout_gives_the_same_record(
-    layout: str, seed_record: dict[str, Any]
-) -> None:
+def test_every_text_layout_gives_the_same_record(layout: str, seed_record: dict[str, Any]) -> None:
     assert imrparse.parse(TEXT_LAYOUTS[layout]()).to_dict() == seed_record
 
 

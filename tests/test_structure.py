@@ -112,9 +112,7 @@ def test_letter_without_blank_lines_warns_that_items_were_read_from_their_last_l
 def test_header_dates_out_of_natural_order_warn() -> None:
     header = HEADER_TWO_PER_LINE.replace("Decision Date: 05/27/2015", "Decision Date: 01/01/2015")
     diagnostics = imrparse.validate(letter([Item("MRI")], header=header))
-    assert [(d.code, d.severity.value, d.line) for d in diagnostics] == [
-        ("IMR501", "warning", 2)
-    ]
+    assert [(d.code, d.severity.value, d.line) for d in diagnostics] == [("IMR501", "warning", 2)]
     # A warning does not stop a parse.
     assert imrparse.parse(letter([Item("MRI")], header=header)).case is not None
 

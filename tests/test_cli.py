@@ -1,0 +1,147 @@
+"""The imrparse command, through click's CliRunner: output, formats and exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import layouts
+from click.testing import CliRunner
+from conftest import assert_valid_record
+
+from imrparse.cli import main
+
+SEED = str(layouts.SEED)
+
+
+def run(*args: str, stdin: bytes | None = None) -> Any:
+    return CliRunner().invoke(main, list(args), input=stdin)
+
+
+def write_bad_letter(folder: Path) -> Path:
+    bad = folder / "bad.txt"
+    bad.write_text(layouts.seed_text().replace("Lumbar: Upheld", "Lumbar: Denied"))
+    return bad
+
+
+def test_file_argument_prints_the_record_as_indented_json(seed_record: dict[str, Any]) -> None:
+    result = run(SEED)
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == seed_record
+    assert result.stdout.startswith('{\n  "schema"')
+
+
+def test_parse_subcommand_is_the_explicit_form(seed_record: dict[str, Any]) -> None:
+    assert json.loads(run("parse", SEED).stdout) == seed_record
+
+
+def test_several_files_print_json_lines_with_their_source(tmp_path: Path) -> None:
+    other = tmp_path / "plain.txt"
+    other.write_text(layouts.plain())
+    result = run(SEED, str(other))
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert [json.loads(line)["source"] for line in lines] == [SEED, str(other)]
+    for line in lines:
+        record = json.loads(line)
+        del record["source"]
+        assert_valid_record(record)
+
+
+def test_dash_reads_standard_input(seed_record: dict[str, Any]) -> None:
+    result = run("-", stdin=layouts.crlf_bom())
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == seed_record
+
+
+def test_missing_file_exits_2_with_a_one_line_message() -> None:
+    result = run("missing.txt")
+    assert result.exit_code == 2
+    assert result.stderr == "imrparse: error: cannot read 'missing.txt': no such file\n"
+
+
+def test_bad_letter_exits_1_and_other_files_are_still_parsed(tmp_path: Path) -> None:
+    bad = write_bad_letter(tmp_path)
+    result = run(str(bad), SEED)
+    assert result.exit_code == 1
+    assert len(result.stdout.splitlines()) == 1
+    assert f"{bad}:67:62: error[IMR404]" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_validate_text_format_reads_like_a_compiler(tmp_path: Path) -> None:
+    bad = write_bad_letter(tmp_path)
+    result = run("validate", str(bad))
+    assert result.exit_code == 1
+    head, excerpt, caret = result.stdout.splitlines()
+    assert head.startswith(f"{bad}:67:62: error[IMR404]: unknown decision 'Denied'")
+    assert excerpt.strip().endswith("Lumbar: Denied")
+    assert caret.index("^") == excerpt.index("Denied")
+
+
+def test_validate_json_format_carries_the_same_line_and_column(tmp_path: Path) -> None:
+    bad = write_bad_letter(tmp_path)
+    result = run("validate", "--format", "json", str(bad), SEED)
+    assert result.exit_code == 1
+    (problem,) = json.loads(result.stdout)
+    assert {k: problem[k] for k in ("path", "line", "column", "severity", "code")} == {
+        "path": str(bad),
+        "line": 67,
+        "column": 62,
+        "severity": "error",
+        "code": "IMR404",
+    }
+    assert problem["message"]
+
+
+def test_validate_conforming_letter_exits_0_with_no_output() -> None:
+    result = run("validate", SEED)
+    assert (result.exit_code, result.stdout) == (0, "")
+
+
+def test_validate_strict_makes_warnings_fail(tmp_path: Path) -> None:
+    flat = tmp_path / "flat.txt"
+    flat.write_text(layouts.plain().replace("\n\n", "\n") + "\n")
+    from letters import Item, letter
+
+    flat.write_text(letter([Item("A"), Item("B")]).replace("\n\n", "\n"))
+    assert run("validate", str(flat)).exit_code == 0
+    strict = run("validate", "--strict", str(flat))
+    assert strict.exit_code == 1
+    assert "warning[IMR503]" in strict.stdout
+
+
+def test_directory_of_letters_is_read_recursively(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "one.txt").write_text(layouts.plain())
+    (tmp_path / "two.txt").write_text(layouts.seed_text())
+    (tmp_path / "notes.md").write_text("not a letter")
+    result = run(str(tmp_path))
+    assert result.exit_code == 0
+    assert len(result.stdout.splitlines()) == 2
+
+
+def test_empty_and_binary_files_get_their_own_messages(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "blank.txt").write_bytes(b"  \n")
+    (tmp_path / "binary.txt").write_bytes(b"\x7fELF\x00\x00\x01")
+    result = run(*(str(tmp_path / n) for n in ("empty.txt", "blank.txt", "binary.txt")))
+    assert result.exit_code == 1
+    assert "error[IMR101]: input is empty" in result.stderr
+    assert "error[IMR102]" in result.stderr
+    assert "error[IMR103]" in result.stderr
+
+
+def test_schema_command_prints_a_draft_2020_12_schema() -> None:
+    result = run("schema")
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_help_documents_the_exit_codes() -> None:
+    result = run("--help")
+    assert result.exit_code == 0
+    assert "Exit codes" in result.stdout
+    assert "usage or I/O error" in result.stdout
