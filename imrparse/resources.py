@@ -26,4 +26,3 @@ def _find(name: str) -> Path:
 @cache
 def grammar_dir() -> Path:
     return _find("grammar")
-
