@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import layouts
+import pytest
 from click.testing import CliRunner
 from conftest import assert_valid_record
 
@@ -145,3 +146,22 @@ def test_help_documents_the_exit_codes() -> None:
     assert result.exit_code == 0
     assert "Exit codes" in result.stdout
     assert "usage or I/O error" in result.stdout
+
+
+MUTATIONS = {
+    "boilerplate word": ("complete case file", "complete case folder"),
+    "heading": ("CLINICAL CASE SUMMARY", "CLINICAL CASE SUMARY"),
+    "decision word": ("Lumbar: Upheld", "Lumbar: Denied"),
+    "removed section": ("MAXIMUS guideline: Decision based on MTUS", "Decision based on MTUS"),
+}
+
+
+@pytest.mark.parametrize("mutation", MUTATIONS)
+def test_validate_text_and_json_agree_on_where_a_change_is(mutation: str, tmp_path: Path) -> None:
+    path = tmp_path / "changed.txt"
+    path.write_text(layouts.seed_text().replace(*MUTATIONS[mutation], 1))
+    text = run("validate", str(path))
+    as_json = run("validate", "--format", "json", str(path))
+    assert text.exit_code == as_json.exit_code == 1
+    problem = json.loads(as_json.stdout)[0]
+    assert text.stdout.startswith(f"{path}:{problem['line']}:{problem['column']}: error[")
