@@ -251,7 +251,7 @@ class LetterBuilder(Transformer[Token, Letter]):
 
     def item(self, children: list[Any]) -> _Item:
         *lines, decision = children
-        # ITEM_TEXT ends in the ": " before the decision word.
+        # ITEM_TEXT ends in the ": " (or ":" and a line break) before the decision word.
         text = self._text_of(lines).removesuffix(":").rstrip()
         return _Item(text, decision, starts_paragraph=lines[0].value.startswith("\n"))
 

@@ -125,3 +125,11 @@ def test_header_injury_date_differing_from_summary_warns() -> None:
         "injury 05/21/2014.",
     )
     assert [d.code for d in imrparse.validate(text)] == ["IMR502"]
+
+
+def test_decision_word_wrapped_onto_its_own_line_is_still_the_decision() -> None:
+    text = letter([Item("MRI of the knee", "Overturned")]).replace(
+        "knee: Overturned", "knee:\nOverturned"
+    )
+    (determination,) = imrparse.parse(text).determinations
+    assert (determination.item, determination.decision) == ("MRI of the knee", Decision.OVERTURNED)
