@@ -6,6 +6,7 @@ message that says what it looks like instead.
 from __future__ import annotations
 
 import codecs
+import re
 
 from .errors import Diagnostic, LetterError, Severity
 
@@ -18,6 +19,7 @@ DEFAULT_MAX_BYTES = 10_000_000
 _SNIFF = 8192
 # Controls that text files legitimately hold: tab, line feed, vertical tab, form feed, return,
 # and the "file/group/record separator" controls some PDF tools emit.
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _TEXT_CONTROLS = frozenset("\t\n\v\f\r\x1c\x1d\x1e")
 
 
@@ -109,8 +111,9 @@ def check_text(text: str) -> None:
         raise _input_error("IMR101", "input is empty")
     nul = body.find("\x00")
     if nul >= 0:
-        line = body.count("\n", 0, nul) + 1
-        column = nul - (body.rfind("\n", 0, nul) + 1) + 1
+        # Lines end at CRLF, CR or LF, as everywhere else in imrparse.
+        before = _LINE_END.split(body[:nul])
+        line, column = len(before), len(before[-1]) + 1
         raise LetterError(
             [
                 Diagnostic(

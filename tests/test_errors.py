@@ -175,3 +175,8 @@ def test_every_code_is_documented_with_an_example() -> None:
     doc = (Path(__file__).resolve().parent.parent / "docs" / "ERRORS.md").read_text()
     for code in imrparse.CODES:
         assert f"### {code}" in doc, code
+
+
+def test_nul_character_is_reported_where_it_stands() -> None:
+    problem = first_problem("HOW THE IMR\r\nFINAL\rDETER\x00MINATION\n")
+    assert (problem.code, problem.line, problem.column) == ("IMR103", 3, 6)
