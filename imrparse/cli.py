@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,7 @@ Exit codes:
   2  usage or I/O error (missing or unreadable file)
 """
 
-# The commands a first argument can name; anything else is a file to parse.
+# A first argument that starts with a dash but is still a file to parse (standard input).
 _PARSE_ALIASES = {"-"}
 
 
@@ -102,6 +102,29 @@ def _read(source: _Source, max_bytes: int | None) -> str:
         raise _Unreadable(f"cannot read '{source.name}': {error.strerror or error}") from None
 
 
+class _Run:
+    """One command's pass over its inputs, keeping the exit status as files succeed or fail."""
+
+    def __init__(self, max_bytes: int | None) -> None:
+        self.max_bytes = max_bytes
+        self.status = EXIT_OK
+
+    def texts(self, sources: Iterable[_Source]) -> Iterator[tuple[_Source, str | LetterError]]:
+        """Each readable input's text, or the `LetterError` saying it is not text. An unreadable
+        file is reported here and skipped, so that the other files are still processed."""
+        for source in sources:
+            try:
+                yield source, _read(source, self.max_bytes)
+            except _Unreadable as error:
+                _fail(str(error))
+                self.fail(EXIT_USAGE)
+            except LetterError as error:
+                yield source, error
+
+    def fail(self, status: int) -> None:
+        self.status = max(self.status, status)
+
+
 # ---- writing diagnostics ----------------------------------------------------------------
 
 
@@ -154,20 +177,18 @@ def parse(files: tuple[str, ...], max_bytes: int) -> None:
     """
     sources = list(_sources(files))
     single = len(sources) == 1 and not Path(files[0]).is_dir()
-    status = EXIT_OK
-    for source in sources:
+    run = _Run(max_bytes)
+    for source, text in run.texts(sources):
         try:
-            letter = api.parse(_read(source, max_bytes))
-        except _Unreadable as error:
-            _fail(str(error))
-            status = max(status, EXIT_USAGE)
-            continue
+            if isinstance(text, LetterError):
+                raise text
+            letter = api.parse(text)
         except LetterError as error:
             click.echo(_format_diagnostic(source.name, error.first), err=True)
-            status = max(status, EXIT_NONCONFORMING)
+            run.fail(EXIT_NONCONFORMING)
             continue
         click.echo(_record_json(letter, None if single else source.name))
-    sys.exit(status)
+    sys.exit(run.status)
 
 
 def _record_json(letter: Letter, source: str | None) -> str:
@@ -192,20 +213,15 @@ def _record_json(letter: Letter, source: str | None) -> str:
 @_MAX_BYTES_OPTION
 def validate(files: tuple[str, ...], strict: bool, output_format: str, max_bytes: int) -> None:
     """Check that each letter conforms to the format, like a compiler would."""
-    status = EXIT_OK
+    run = _Run(max_bytes)
     report: list[dict[str, Any]] = []
-    for source in _sources(files):
-        try:
-            diagnostics = api.validate(_read(source, max_bytes))
-        except _Unreadable as error:
-            _fail(str(error))
-            status = max(status, EXIT_USAGE)
-            continue
-        except LetterError as error:
-            diagnostics = list(error.diagnostics)
-        failing = [d for d in diagnostics if d.is_error or strict]
-        if failing:
-            status = max(status, EXIT_NONCONFORMING)
+    for source, text in run.texts(_sources(files)):
+        if isinstance(text, LetterError):
+            diagnostics = list(text.diagnostics)
+        else:
+            diagnostics = api.validate(text)
+        if any(d.is_error or strict for d in diagnostics):
+            run.fail(EXIT_NONCONFORMING)
         for diagnostic in diagnostics:
             if output_format == "json":
                 report.append(_diagnostic_json(source.name, diagnostic))
@@ -213,7 +229,7 @@ def validate(files: tuple[str, ...], strict: bool, output_format: str, max_bytes
                 click.echo(_format_diagnostic(source.name, diagnostic))
     if output_format == "json":
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
-    sys.exit(status)
+    sys.exit(run.status)
 
 
 @main.command()

@@ -229,20 +229,19 @@ class _Diagnoser:
             )
         wanted = [n for n in expected if n not in ("LINE", "PARA_LINE", "REST", "ITEM_TEXT")]
         found = _short(token.value.strip())
-        if token.type in _boilerplate() and self._appeared_before(token):
+        repeated = token.type in _boilerplate() and self._appeared_before(token)
+        if repeated or (wanted and token.type in _boilerplate()):
+            if repeated:
+                code, message = (
+                    "IMR202",
+                    f"{_describe(token.type)} appears again here, out of place",
+                )
+            else:
+                missing = " or ".join(_expected(set(wanted)))
+                code, message = "IMR201", f"{missing} is missing before {_describe(token.type)}"
             return self.make(
-                "IMR202",
-                f"{_describe(token.type)} appears again here, out of place",
-                line,
-                column,
-                expected=", ".join(_expected(expected)),
-                found=found,
-            )
-        if wanted and token.type in _boilerplate():
-            missing = " or ".join(_expected(set(wanted)))
-            return self.make(
-                "IMR201",
-                f"{missing} is missing before {_describe(token.type)}",
+                code,
+                message,
                 line,
                 column,
                 expected=", ".join(_expected(expected)),

@@ -68,8 +68,6 @@ def parser() -> lark.Lark:
         # Contextual: a line is lexed by what may come at that point, so a label word inside
         # free text stays free text.
         lexer="contextual",
-        # Line and column of every token, to report problems where they are.
-        propagate_positions=False,
         import_paths=[str(grammar_dir())],
         # Building the tables takes ~40 ms; a cache file in a per-user folder (not the shared
         # temp dir) takes that off every start.

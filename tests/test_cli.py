@@ -10,6 +10,7 @@ import layouts
 import pytest
 from click.testing import CliRunner
 from conftest import assert_valid_record
+from letters import Item, letter
 
 from imrparse.cli import main
 
@@ -103,9 +104,6 @@ def test_validate_conforming_letter_exits_0_with_no_output() -> None:
 
 def test_validate_strict_makes_warnings_fail(tmp_path: Path) -> None:
     flat = tmp_path / "flat.txt"
-    flat.write_text(layouts.plain().replace("\n\n", "\n") + "\n")
-    from letters import Item, letter
-
     flat.write_text(letter([Item("A"), Item("B")]).replace("\n\n", "\n"))
     assert run("validate", str(flat)).exit_code == 0
     strict = run("validate", "--strict", str(flat))
