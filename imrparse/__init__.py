@@ -6,10 +6,11 @@
     <Decision.UPHELD: 'upheld'>
 
 The grammar (grammar/imr.lark) is the format's specification; `parse` turns a letter into a
-`Letter` or raises `LetterError` whose ``diagnostics`` say what and where.
+`Letter` or raises `LetterError` whose ``diagnostics`` say what and where. `render` turns a
+`Letter` back into a letter's text in any `Layout`; `imrparse.strategies` generates them.
 """
 
-from .api import parse, parse_bytes, parse_file, read_text, validate
+from .api import canonical_text, parse, parse_bytes, parse_file, read_text, validate
 from .errors import CODES, Diagnostic, LetterError, Severity
 from .record import (
     SCHEMA_ID,
@@ -26,11 +27,13 @@ from .record import (
     Reviewer,
     Sex,
 )
+from .render import LAYOUTS, Layout, render
 
 __version__ = "0.1.0"
 
 __all__ = [
     "CODES",
+    "LAYOUTS",
     "SCHEMA_ID",
     "CaseHeader",
     "Citation",
@@ -39,6 +42,7 @@ __all__ = [
     "Determination",
     "Diagnostic",
     "Guideline",
+    "Layout",
     "Letter",
     "LetterError",
     "Patient",
@@ -48,9 +52,11 @@ __all__ = [
     "Severity",
     "Sex",
     "__version__",
+    "canonical_text",
     "parse",
     "parse_bytes",
     "parse_file",
     "read_text",
+    "render",
     "validate",
 ]

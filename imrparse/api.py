@@ -16,7 +16,7 @@ from .normalize import normalize
 from .record import Letter
 from .transform import LetterBuilder
 
-__all__ = ["parse", "parse_bytes", "parse_file", "read_text", "validate"]
+__all__ = ["canonical_text", "parse", "parse_bytes", "parse_file", "read_text", "validate"]
 
 
 def _analyze(text: str) -> tuple[Letter | None, list[Diagnostic]]:
@@ -73,3 +73,14 @@ def validate(text: str) -> list[Diagnostic]:
         return _analyze(text)[1]
     except LetterError as error:
         return list(error.diagnostics)
+
+
+def canonical_text(text: str) -> str:
+    """The letter in the canonical layout (one paragraph per line): what `imrparse fmt` prints.
+
+    Raise `LetterError` when the letter does not conform. The canonical text parses to the same
+    record, and formatting it again changes nothing.
+    """
+    from .render import render
+
+    return render(parse(text))

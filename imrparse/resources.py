@@ -1,7 +1,7 @@
-"""Where the grammar is: the one place that knows.
+"""Where the grammar and the templates are: the one place that knows.
 
-A wheel carries it inside the package (``imrparse/grammar``; see ``pyproject.toml``). A
-checkout, and an editable install of it, has it beside the package.
+A wheel carries them inside the package (``imrparse/grammar``, ``imrparse/templates``; see
+``pyproject.toml``). A checkout, and an editable install of it, has them beside the package.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-__all__ = ["grammar_dir"]
+__all__ = ["grammar_dir", "templates_dir"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -26,3 +26,8 @@ def _find(name: str) -> Path:
 @cache
 def grammar_dir() -> Path:
     return _find("grammar")
+
+
+@cache
+def templates_dir() -> Path:
+    return _find("templates")
