@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager as ContextManager
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,9 @@ import click
 from . import api
 from .decode import DEFAULT_MAX_BYTES, decode
 from .errors import Diagnostic, LetterError
-from .record import Letter
+from .record import Letter, RecordError
+from .render import LAYOUTS
+from .render import render as render_letter
 
 EXIT_OK = 0
 EXIT_NONCONFORMING = 1
@@ -238,3 +242,111 @@ def schema() -> None:
     from .schema import letter_schema
 
     click.echo(json.dumps(letter_schema(), indent=2))
+
+
+# ---- writing letters --------------------------------------------------------------------
+
+_LAYOUT_NAMES = click.Choice(list(LAYOUTS))
+
+
+def _write_stdout(text: str) -> None:
+    """Exactly these characters, as UTF-8: a CRLF layout keeps its CRLF, a BOM stays."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.buffer.flush()
+
+
+@main.command(epilog=_EXIT_CODES_HELP)
+@click.argument("record", type=click.Path(allow_dash=True))
+@click.option("--layout", type=_LAYOUT_NAMES, default="canonical", show_default=True)
+def render(record: str, layout: str) -> None:
+    """Write the letter a JSON record (as `imrparse parse` prints it) stands for.
+
+    The patient fields are not written: a letter states them in its clinical case summary.
+    """
+    try:
+        data = json.loads(_read(_Source(record, None if record == "-" else Path(record)), None))
+        letter = Letter.from_dict(data)
+    except _Unreadable as error:
+        _fail(str(error))
+        sys.exit(EXIT_USAGE)
+    except LetterError as error:
+        click.echo(_format_diagnostic(record, error.first), err=True)
+        sys.exit(EXIT_NONCONFORMING)
+    except json.JSONDecodeError as error:
+        _fail(f"{record}:{error.lineno}:{error.colno}: not JSON: {error.msg}")
+        sys.exit(EXIT_NONCONFORMING)
+    except RecordError as error:
+        _fail(f"{record}: not an imrparse record: {error}")
+        sys.exit(EXIT_NONCONFORMING)
+    _write_stdout(render_letter(letter, layout))
+
+
+@main.command(epilog=_EXIT_CODES_HELP)
+@click.argument("file", type=click.Path(allow_dash=True))
+@_MAX_BYTES_OPTION
+def fmt(file: str, max_bytes: int) -> None:
+    """Print a letter in the canonical layout: one paragraph per line, whatever its layout.
+
+    The output parses to the same record, and formatting it again changes nothing.
+    """
+    run = _Run(max_bytes)
+    for source, text in run.texts(_sources((file,))):
+        try:
+            if isinstance(text, LetterError):
+                raise text
+            _write_stdout(api.canonical_text(text))
+        except LetterError as error:
+            click.echo(_format_diagnostic(source.name, error.first), err=True)
+            run.fail(EXIT_NONCONFORMING)
+    sys.exit(run.status)
+
+
+@main.command(epilog=_EXIT_CODES_HELP)
+@click.option("-n", "count", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same bytes.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    required=True,
+    help="Directory to write into (created if missing).",
+)
+@click.option(
+    "--layout",
+    type=click.Choice([*LAYOUTS, "mixed"]),
+    default="mixed",
+    show_default=True,
+    help="mixed: each letter in one of the named layouts, chosen by the seed.",
+)
+def generate(count: int, seed: int, out_dir: str, layout: str) -> None:
+    """Write N realistic synthetic letters with their expected records.
+
+    DIR/00001.txt is a letter, DIR/00001.json the record `imrparse` must give for it, and
+    DIR/manifest.json the command's parameters, to make the same files again.
+    """
+    from .generate import generate_letter, manifest
+
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "manifest.json").write_text(manifest(count, seed, layout), encoding="utf-8")
+        with _progress(range(1, count + 1), count, "Generating letters") as numbers:
+            for number in numbers:
+                text, letter = generate_letter(seed, number, layout)
+                stem = out / f"{number:05}"
+                stem.with_suffix(".txt").write_bytes(text.encode("utf-8"))
+                stem.with_suffix(".json").write_text(
+                    _record_json(letter, None) + "\n", encoding="utf-8"
+                )
+    except OSError as error:
+        _fail(f"cannot write to '{out_dir}': {error.strerror or error}")
+        sys.exit(EXIT_USAGE)
+    click.echo(f"imrparse: wrote {count} letters and their records to {out_dir}", err=True)
+
+
+def _progress(items: Iterable[int], length: int, label: str) -> ContextManager[Iterable[int]]:
+    """A progress bar on standard error when it is a terminal; otherwise just the items."""
+    if not sys.stderr.isatty():
+        return nullcontext(items)
+    return click.progressbar(items, length=length, label=label, file=sys.stderr)

@@ -163,3 +163,94 @@ def test_validate_text_and_json_agree_on_where_a_change_is(mutation: str, tmp_pa
     assert text.exit_code == as_json.exit_code == 1
     problem = json.loads(as_json.stdout)[0]
     assert text.stdout.startswith(f"{path}:{problem['line']}:{problem['column']}: error[")
+
+
+# ---- render, fmt, generate --------------------------------------------------------------
+
+
+def test_render_writes_the_letter_a_record_stands_for(tmp_path: Path) -> None:
+    record = tmp_path / "seed.json"
+    record.write_bytes(run(SEED).stdout_bytes)
+    result = run("render", str(record), "--layout", "windows")
+    assert result.exit_code == 0
+    assert result.stdout_bytes.startswith(b"\xef\xbb\xbfHOW THE IMR FINAL DETERMINATION")
+    assert b"\r\n" in result.stdout_bytes
+    assert json.loads(run("-", stdin=result.stdout_bytes).stdout) == json.loads(record.read_text())
+
+
+def test_render_names_the_bad_field_of_a_record_that_is_not_one(tmp_path: Path) -> None:
+    record = tmp_path / "bad.json"
+    record.write_text('{"schema": "imrparse.letter/1", "case": null, "reviewer": 3}')
+    result = run("render", str(record))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"imrparse: error: {record}: not an imrparse record: $.reviewer"
+    )
+
+
+def test_render_says_where_a_record_is_not_json(tmp_path: Path) -> None:
+    record = tmp_path / "bad.json"
+    record.write_text('{\n  "schema": oops\n}')
+    result = run("render", str(record))
+    assert result.exit_code == 1
+    assert f"imrparse: error: {record}:2:13: not JSON: Expecting value" in result.stderr
+
+
+def test_fmt_prints_the_canonical_text_which_parses_to_the_same_record(
+    seed_record: dict[str, Any],
+) -> None:
+    result = run("fmt", SEED)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("HOW THE IMR FINAL DETERMINATION WAS MADE\n\nMAXIMUS Federal")
+    assert json.loads(run("-", stdin=result.stdout_bytes).stdout) == seed_record
+    assert run("fmt", "-", stdin=result.stdout_bytes).stdout_bytes == result.stdout_bytes
+
+
+def test_fmt_of_a_letter_that_does_not_conform_says_where_and_exits_1(tmp_path: Path) -> None:
+    result = run("fmt", str(write_bad_letter(tmp_path)))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "bad.txt:67:62: error[IMR404]" in result.stderr
+
+
+def test_generate_writes_letters_with_their_records_and_the_same_bytes_for_the_same_seed(
+    tmp_path: Path,
+) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert run("generate", "-n", "12", "--seed", "5", "--out", str(first)).exit_code == 0
+    assert run("generate", "-n", "12", "--seed", "5", "--out", str(second)).exit_code == 0
+    names = sorted(p.name for p in first.iterdir())
+    letters = [f"{n:05}.{ext}" for n in range(1, 13) for ext in ("json", "txt")]
+    assert names == [*letters, "manifest.json"]
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes()
+    result = run(*sorted(str(p) for p in first.glob("*.txt")))
+    assert result.exit_code == 0
+    for line in result.stdout.splitlines():
+        record = json.loads(line)
+        expected = Path(record.pop("source")).with_suffix(".json")
+        assert record == json.loads(expected.read_text(encoding="utf-8"))
+
+
+def test_generate_with_another_seed_writes_other_letters(tmp_path: Path) -> None:
+    run("generate", "-n", "3", "--seed", "1", "--out", str(tmp_path / "a"))
+    run("generate", "-n", "3", "--seed", "2", "--out", str(tmp_path / "b"))
+    for n in ("00001", "00002", "00003"):
+        assert (tmp_path / "a" / f"{n}.txt").read_bytes() != (
+            tmp_path / "b" / f"{n}.txt"
+        ).read_bytes()
+
+
+def test_generate_in_one_layout_writes_every_letter_in_it(tmp_path: Path) -> None:
+    run("generate", "-n", "5", "--layout", "pdf-footers", "--out", str(tmp_path))
+    for path in tmp_path.glob("*.txt"):
+        assert "\nPage 1 of " in path.read_text(encoding="utf-8")
+        assert " \n\n \n\n" in path.read_text(encoding="utf-8")
+
+
+def test_generate_into_a_file_is_a_usage_error(tmp_path: Path) -> None:
+    target = tmp_path / "file"
+    target.write_text("")
+    result = run("generate", "-n", "1", "--out", str(target))
+    assert result.exit_code == 2
+    assert "is a file" in result.stderr
