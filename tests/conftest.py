@@ -7,10 +7,32 @@ from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import HealthCheck, settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from imrparse.schema import letter_schema
+
+# Hypothesis profiles. "ci" (the default) is fixed-seed and quick; "thorough" is the long run
+# (README: `python -m pytest --hypothesis-profile=thorough`). Property tests ask for a multiple
+# of the profile's count with `examples(n)`.
+_SLOW_IS_FINE = [HealthCheck.too_slow, HealthCheck.data_too_large]
+settings.register_profile(
+    "ci",
+    max_examples=200,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=_SLOW_IS_FINE,
+    print_blob=True,
+)
+settings.register_profile(
+    "thorough",
+    max_examples=10_000,
+    deadline=None,
+    suppress_health_check=_SLOW_IS_FINE,
+    print_blob=True,
+)
+settings.load_profile("ci")
 
 _VALIDATOR = jsonschema.Draft202012Validator(letter_schema())
 
