@@ -1,6 +1,10 @@
 """Bytes to text, as LETTER-FORMAT §3 says: UTF-8 or UTF-16 with a byte order mark; text that
 is not valid UTF-8 is read as cp1252. Input that is not text at all is refused here, with a
 message that says what it looks like instead.
+
+"Not valid UTF-8" is judged byte sequence by byte sequence: a file that is mostly UTF-8 with a
+few cp1252 bytes pasted in (mixed encodings) keeps its UTF-8 characters, and only the bytes that
+are not UTF-8 are read as cp1252. A whole cp1252 file reads the same either way.
 """
 
 from __future__ import annotations
@@ -24,10 +28,18 @@ _TEXT_CONTROLS = frozenset("\t\n\v\f\r\x1c\x1d\x1e")
 
 
 def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
-    # cp1252 leaves five bytes undefined (0x81 0x8D 0x8F 0x90 0x9D); keep them as the code
-    # points of the same value rather than losing them.
+    """Bytes that are not UTF-8, read as cp1252. cp1252 leaves five bytes undefined (0x81 0x8D
+    0x8F 0x90 0x9D); they keep the code points of the same value rather than being lost."""
     assert isinstance(error, UnicodeDecodeError)
-    return error.object[error.start : error.end].decode("latin-1"), error.end
+    bad = error.object[error.start : error.end]
+    return "".join(_cp1252_byte(byte) for byte in bad), error.end
+
+
+def _cp1252_byte(byte: int) -> str:
+    try:
+        return bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:
+        return chr(byte)
 
 
 codecs.register_error("imrparse-cp1252", _cp1252_fallback)
@@ -63,10 +75,7 @@ def decode(data: bytes, *, max_bytes: int | None = DEFAULT_MAX_BYTES) -> str:
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     _refuse_binary(data)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="imrparse-cp1252")
+    return data.decode("utf-8", errors="imrparse-cp1252")
 
 
 def _decode_bom(data: bytes, encoding: str) -> str:
@@ -95,13 +104,30 @@ def _refuse_binary(data: bytes) -> None:
                 "input looks like UTF-16 text without a byte order mark; "
                 "save it as UTF-8, or as UTF-16 with a byte order mark",
             )
-        raise _input_error("IMR103", f"input is binary, not text (NUL byte at offset {nul})")
+        raise _nul_error(data, nul)
     controls = sum(1 for b in head if b < 0x20 and chr(b) not in _TEXT_CONTROLS)
     if head and controls > 0.05 * len(head):
         raise _input_error(
             "IMR103",
             f"input is binary, not text ({controls} control bytes in its first {len(head)})",
         )
+
+
+def _nul_error(data: bytes, offset: int) -> LetterError:
+    before = re.split(rb"\r\n|\r|\n", data[:offset])
+    line, column = len(before), len(before[-1]) + 1
+    return LetterError(
+        [
+            Diagnostic(
+                "IMR103",
+                Severity.ERROR,
+                f"input holds a NUL byte (at byte {offset}); it is binary data, not letter text",
+                line,
+                column,
+                found="NUL",
+            )
+        ]
+    )
 
 
 def check_text(text: str) -> None:

@@ -21,15 +21,17 @@ _AND_ON_THE = re.compile(r",? and on the ")
 _MTUS = re.compile(r"MTUS (?P<title>.+?)(?: Page\(s\): (?P<pages>.+))?")
 _NON_MTUS = re.compile(r"Non-MTUS Citation (?P<title>.+)")
 
-# "57 year old", "57-year-old", "57 year-old"; then the word right after it.
-_AGE = re.compile(r"\b(\d{1,3})[ -]year[ -]old\b(?:,?\s+(\w+))?", re.IGNORECASE)
+# "57 year old", "57-year-old", "57 year-old"; then the word right after it. Numbers are ASCII
+# digits: Python's \d also matches other scripts' digits, which int() would happily read.
+_AGE = re.compile(r"\b([0-9]{1,3})[ -]year[ -]old\b(?:,?\s+(\w+))?", re.IGNORECASE)
 _SEX_WORDS = {"male": Sex.MALE, "man": Sex.MALE, "female": Sex.FEMALE, "woman": Sex.FEMALE}
 # The date right after "injury on" or "date of injury".
 _INJURY_DATE = re.compile(
-    r"(?:injury on|date of injury)[\s:,]*(?:(?:of|was|is)\s+)?(\d{1,2}/\d{1,2}/(?:\d{4}|\d{2}))\b",
+    r"(?:injury on|date of injury)[\s:,]*(?:(?:of|was|is)\s+)?"
+    r"([0-9]{1,2}/[0-9]{1,2}/(?:[0-9]{4}|[0-9]{2}))\b",
     re.IGNORECASE,
 )
-_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})")
+_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4}|[0-9]{2})")
 
 
 def read_citations(text: str) -> tuple[Citation, ...] | None:

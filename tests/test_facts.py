@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from imrparse.facts import parse_date, read_citations, read_guideline, read_patient
-from imrparse.record import CitationSource, Sex
+from imrparse.record import CitationSource, Patient, Sex
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "citations.txt"
 
@@ -107,3 +107,11 @@ def test_date_of_injury_is_the_date_right_after_its_phrase(
 def test_two_digit_years_pivot_at_fifty() -> None:
     assert parse_date("1/2/49") == dt.date(2049, 1, 2)
     assert parse_date("1/2/50") == dt.date(1950, 1, 2)
+
+
+def test_digits_of_other_scripts_are_not_an_age_or_a_date() -> None:
+    arabic_indic = "\u0665\u0667"  # 57
+    summary = f"The injured worker is a {arabic_indic} year old male, injury on 5/20/2014."
+    assert read_patient(summary) == Patient(None, None, dt.date(2014, 5, 20))
+    fullwidth = "\uff10\uff15/\uff12\uff10/\uff12\uff10\uff11\uff14"  # 05/20/2014
+    assert parse_date(fullwidth) is None
