@@ -9,7 +9,7 @@ from lark.exceptions import UnexpectedInput
 
 from .checks import consistency_warnings
 from .decode import DEFAULT_MAX_BYTES, check_text, decode, too_large
-from .diagnose import diagnose
+from .diagnose import diagnose, not_a_letter
 from .errors import Diagnostic, LetterError
 from .grammar import parser
 from .normalize import normalize
@@ -22,6 +22,9 @@ __all__ = ["canonical_text", "parse", "parse_bytes", "parse_file", "read_text", 
 def _analyze(text: str) -> tuple[Letter | None, list[Diagnostic]]:
     """Parse, and say everything found: the letter (None if it has errors) and diagnostics."""
     check_text(text)
+    other = not_a_letter(text)
+    if other is not None:
+        return None, [other]
     normal = normalize(text)
     try:
         tree = parser().parse(normal.text)

@@ -19,10 +19,11 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 
 from .errors import Diagnostic, Severity
 from .grammar import GRAMMAR_FILE, parser
+from .normalize import INVISIBLE as _INVISIBLE
 from .normalize import NormalText
 from .resources import grammar_dir
 
-__all__ = ["diagnose"]
+__all__ = ["diagnose", "not_a_letter"]
 
 # A boilerplate terminal in grammar/imr.lark: `_NAME.2: _BREAK? "literal" ...`.
 _BOILERPLATE_RULE = re.compile(r'^(_[A-Z_]+)(?:\.\d+)?:\s*(?:_BREAK\?\s*)?"([^"]+)"', re.M)
@@ -54,6 +55,42 @@ _DESCRIPTIONS = {
 
 
 @cache
+@cache
+def _anchor_pattern() -> re.Pattern[str]:
+    """Any of the headings a letter must have, its words separated by any whitespace."""
+    table = _boilerplate()
+    headings = (r"\s+".join(re.escape(w) for w in table[name].split(" ")) for name in _ANCHORS)
+    return re.compile("|".join(headings))
+
+
+def _has_any_anchor(text: str) -> bool:
+    return _anchor_pattern().search(text) is not None
+
+
+def _not_a_letter(text: str) -> Diagnostic:
+    first_line = re.split(r"\r\n|\r|\n", text[:200], maxsplit=1)[0]
+    return Diagnostic(
+        "IMR104",
+        Severity.ERROR,
+        "this is not an IMR Final Determination Letter: none of its headings "
+        "(such as 'HOW THE IMR FINAL DETERMINATION WAS MADE') was found",
+        1,
+        1,
+        excerpt=first_line,
+    )
+
+
+def not_a_letter(text: str) -> Diagnostic | None:
+    """IMR104 when the text has none of a letter's headings, judged on the raw text before any
+    normalizing, so that other documents (and garbage) are turned away in one quick scan.
+
+    Only characters that normalizing removes could hide a heading from this scan; text with any
+    of them is left to the full parse, which looks again in the normal text."""
+    if _has_any_anchor(text) or any(c in text for c in _INVISIBLE):
+        return None
+    return _not_a_letter(text)
+
+
 def _boilerplate() -> dict[str, str]:
     """Terminal name to the boilerplate text it stands for, read from the grammar itself."""
     text = (grammar_dir() / GRAMMAR_FILE).read_text(encoding="utf-8")
@@ -129,14 +166,8 @@ class _Diagnoser:
     # ---- the kinds of failure -------------------------------------------------------------
 
     def diagnose(self, error: UnexpectedInput) -> Diagnostic:
-        if not self._has_any_anchor():
-            return self.make(
-                "IMR104",
-                "this is not an IMR Final Determination Letter: none of its headings "
-                "(such as 'HOW THE IMR FINAL DETERMINATION WAS MADE') was found",
-                1,
-                1,
-            )
+        if not _has_any_anchor(self.normal.text):
+            return _not_a_letter(self.normal.source_line(1))
         line, column = self._error_position(error)
         near_miss = self._near_miss(line)
         if near_miss is not None:
@@ -154,14 +185,6 @@ class _Diagnoser:
             if misread is not None:
                 return misread
         return self._unexpected_token(error, line, column)
-
-    def _has_any_anchor(self) -> bool:
-        table = _boilerplate()
-        for name in _ANCHORS:
-            pattern = r"\s".join(re.escape(w) for w in table[name].split(" "))
-            if re.search(pattern, self.normal.text):
-                return True
-        return False
 
     def _error_position(self, error: UnexpectedInput) -> tuple[int, int]:
         if isinstance(error, UnexpectedToken) and error.token.type == "$END":
