@@ -17,7 +17,7 @@ import lark
 
 from .resources import grammar_dir
 
-__all__ = ["GRAMMAR_FILE", "grammar_text", "parser"]
+__all__ = ["GRAMMAR_FILE", "build_parser", "grammar_text", "parser"]
 
 GRAMMAR_FILE = "imr.lark"
 
@@ -60,6 +60,12 @@ def _cache_file(text: str) -> str | None:
 @cache
 def parser() -> lark.Lark:
     """The letter parser, built once per process (and cached on disk between processes)."""
+    return build_parser(disk_cache=True)
+
+
+def build_parser(*, disk_cache: bool) -> lark.Lark:
+    """A new letter parser. One loaded from the disk cache lacks the grammar object that tools
+    such as ``hypothesis.extra.lark`` read; ``disk_cache=False`` builds it from the grammar."""
     text = grammar_text()
     return lark.Lark(
         text,
@@ -71,6 +77,6 @@ def parser() -> lark.Lark:
         import_paths=[str(grammar_dir())],
         # Building the tables takes ~40 ms; a cache file in a per-user folder (not the shared
         # temp dir) takes that off every start.
-        cache=_cache_file(text) or False,
+        cache=(_cache_file(text) or False) if disk_cache else False,
         maybe_placeholders=False,
     )
