@@ -81,8 +81,10 @@ def _sources(paths: tuple[str, ...]) -> Iterator[_Source]:
             continue
         path = Path(name)
         if path.is_dir():
-            for found in sorted(p for p in path.rglob("*.txt") if p.is_file()):
-                yield _Source(str(found), found)
+            found = sorted(p for p in path.rglob("*.txt") if p.is_file())
+            # A directory with no letters stands for itself, to be reported as such.
+            for letter in found or [path]:
+                yield _Source(str(letter), letter)
         else:
             yield _Source(name, path)
 
@@ -97,7 +99,7 @@ def _read(source: _Source, max_bytes: int | None) -> str:
     try:
         return api.read_text(source.path, max_bytes=max_bytes)
     except IsADirectoryError:
-        raise _Unreadable(f"cannot read '{source.name}': it is a directory") from None
+        raise _Unreadable(f"'{source.name}' is a directory with no letters (*.txt) in it") from None
     except FileNotFoundError:
         raise _Unreadable(f"cannot read '{source.name}': no such file") from None
     except PermissionError:
