@@ -205,7 +205,7 @@ _NO_PATIENT_SENTENCES = (
 )
 
 # Sentences for the rest of a summary: no age, no injury date (the first sentence has them).
-_SUMMARY_SENTENCES = (
+SUMMARY_SENTENCES = (
     "On provider visit dated {date} the injured worker reported constant {part} pain.",
     "Diagnoses: {part} strain, myofascial pain and sleep disturbance.",
     "Treatment to date has included physical therapy, home exercise program and medication.",
@@ -225,7 +225,7 @@ _SUMMARY_SENTENCES = (
     "Symptoms include numbness/tingling of the {part}; {word} was also noted.",
 )
 
-_RATIONALE_SENTENCES = (
+RATIONALE_SENTENCES = (
     "Per the MTUS guidelines cited above, patients should be instructed and expected to "
     "continue active therapy at home.",
     "The medical necessity for the requested {item} is not adequately documented.",
@@ -382,7 +382,7 @@ def build_letter(choose: Chooser) -> Letter:
     patient, first = _patient_and_first_sentence(choose, injury)
     reviewer = Reviewer(_distinct(choose, STATES, 3), _distinct(choose, SPECIALTIES, 3))
     age = patient.age or 50
-    summary = _paragraphs(choose, _SUMMARY_SENTENCES, age, first)
+    summary = _paragraphs(choose, SUMMARY_SENTENCES, age, first)
     count = choose.integer(1, MAX_ITEMS) if choose.chance(0.1) else choose.integer(1, 4)
     determinations = tuple(
         Determination(
@@ -390,7 +390,7 @@ def build_letter(choose: Chooser) -> Letter:
             decision=choose.choice((Decision.UPHELD, Decision.OVERTURNED)),
             claims_administrator_guideline=_guideline(choose),
             maximus_guideline=_guideline(choose),
-            rationale=_paragraphs(choose, _RATIONALE_SENTENCES, age),
+            rationale=_paragraphs(choose, RATIONALE_SENTENCES, age),
         )
         for _ in range(count)
     )
