@@ -1,14 +1,14 @@
 """Hostile input: every input gets a record or a clear error with a location, never a crash.
 
-Counts come from the Hypothesis profile: 200 examples per property in CI (so well over 1,000
-across this file), 10,000 each with ``--hypothesis-profile=thorough``.
+Counts come from the Hypothesis profile, times a weight per property (`_times`): 2,400 examples
+across this file in CI (profile "ci", 200), 120,000 with ``--hypothesis-profile=thorough``.
 """
 
 from __future__ import annotations
 
 import re
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 from layouts import seed_text
@@ -19,6 +19,12 @@ from imrparse.grammar import build_parser
 from imrparse.strategies import layouts, letters
 
 SEED = seed_text()
+
+
+def _times(weight: int) -> settings:
+    """The profile's example count, times ``weight``."""
+    return settings(max_examples=weight * settings.default.max_examples)
+
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
 
@@ -43,11 +49,13 @@ _VALID = st.one_of(
 )
 
 
+@_times(3)
 @given(st.text())
 def test_any_text_gives_a_letter_or_a_located_error(text: str) -> None:
     _assert_parses_or_says_where(text)
 
 
+@_times(3)
 @given(st.binary())
 def test_any_bytes_give_a_letter_or_a_letter_error(data: bytes) -> None:
     try:
@@ -56,6 +64,7 @@ def test_any_bytes_give_a_letter_or_a_letter_error(data: bytes) -> None:
         assert error.diagnostics and all(d.line >= 1 for d in error.diagnostics)
 
 
+@_times(2)
 @given(_VALID, st.lists(structural(), min_size=1, max_size=3))
 def test_a_mangled_letter_gives_a_letter_or_a_located_error(
     text: str, mutations: list[Mutation]
@@ -65,6 +74,7 @@ def test_a_mangled_letter_gives_a_letter_or_a_located_error(
     _assert_parses_or_says_where(text)
 
 
+@_times(2)
 @given(letters(), layouts(), st.lists(layout_only(), min_size=1, max_size=4))
 def test_a_change_of_layout_alone_keeps_the_record(
     letter: Letter, layout: object, mutations: list[Mutation]
