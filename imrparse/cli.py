@@ -5,31 +5,38 @@ Exit codes (also in --help):
     0  every letter conforms
     1  some letter does not conform (its diagnostics go to stderr; other files still run)
     2  usage or I/O error (a missing or unreadable file, a bad option)
+  130  interrupted (Ctrl-C or SIGTERM); an --output file is then not written at all
 """
 
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager as ContextManager
-from contextlib import nullcontext
-from dataclasses import dataclass
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
 
-from . import api
-from .decode import DEFAULT_MAX_BYTES, decode
-from .errors import Diagnostic, LetterError
+from . import api, batch
+from .atomic import AtomicFile
+from .decode import DEFAULT_MAX_BYTES
+from .errors import LetterError
+from .formats import Format, csv_header, record_json
+from .inputs import Source, Unreadable, list_sources, read_source
 from .record import Letter, RecordError
 from .render import LAYOUTS
 from .render import render as render_letter
+from .report import diagnostic_json, format_diagnostic
 
 EXIT_OK = 0
 EXIT_NONCONFORMING = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
 
 _EXIT_CODES_HELP = """
 \b
@@ -37,6 +44,7 @@ Exit codes:
   0  every letter conforms
   1  some letter does not conform (other files are still processed)
   2  usage or I/O error (missing or unreadable file)
+  130  interrupted (Ctrl-C or SIGTERM); no output file is left behind
 """
 
 # A first argument that starts with a dash but is still a file to parse (standard input).
@@ -68,46 +76,6 @@ def main() -> None:
 # ---- reading inputs ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Source:
-    name: str
-    path: Path | None  # None for standard input
-
-
-def _sources(paths: tuple[str, ...]) -> Iterator[_Source]:
-    for name in paths:
-        if name == "-":
-            yield _Source("-", None)
-            continue
-        path = Path(name)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*.txt") if p.is_file())
-            # A directory with no letters stands for itself, to be reported as such.
-            for letter in found or [path]:
-                yield _Source(str(letter), letter)
-        else:
-            yield _Source(name, path)
-
-
-class _Unreadable(Exception):
-    """A file that could not be read: an I/O problem, not a letter problem."""
-
-
-def _read(source: _Source, max_bytes: int | None) -> str:
-    if source.path is None:
-        return decode(sys.stdin.buffer.read(), max_bytes=max_bytes)
-    try:
-        return api.read_text(source.path, max_bytes=max_bytes)
-    except IsADirectoryError:
-        raise _Unreadable(f"'{source.name}' is a directory with no letters (*.txt) in it") from None
-    except FileNotFoundError:
-        raise _Unreadable(f"cannot read '{source.name}': no such file") from None
-    except PermissionError:
-        raise _Unreadable(f"cannot read '{source.name}': permission denied") from None
-    except OSError as error:
-        raise _Unreadable(f"cannot read '{source.name}': {error.strerror or error}") from None
-
-
 class _Run:
     """One command's pass over its inputs, keeping the exit status as files succeed or fail."""
 
@@ -115,13 +83,13 @@ class _Run:
         self.max_bytes = max_bytes
         self.status = EXIT_OK
 
-    def texts(self, sources: Iterable[_Source]) -> Iterator[tuple[_Source, str | LetterError]]:
+    def texts(self, sources: Iterable[Source]) -> Iterator[tuple[Source, str | LetterError]]:
         """Each readable input's text, or the `LetterError` saying it is not text. An unreadable
         file is reported here and skipped, so that the other files are still processed."""
         for source in sources:
             try:
-                yield source, _read(source, self.max_bytes)
-            except _Unreadable as error:
+                yield source, read_source(source, self.max_bytes)
+            except Unreadable as error:
                 _fail(str(error))
                 self.fail(EXIT_USAGE)
             except LetterError as error:
@@ -129,30 +97,6 @@ class _Run:
 
     def fail(self, status: int) -> None:
         self.status = max(self.status, status)
-
-
-# ---- writing diagnostics ----------------------------------------------------------------
-
-
-def _format_diagnostic(name: str, diagnostic: Diagnostic) -> str:
-    where = f"{name}:{diagnostic.line}:{diagnostic.column}"
-    if diagnostic.page is not None:
-        where = f"{name}:page {diagnostic.page}:{diagnostic.line}:{diagnostic.column}"
-    head = f"{where}: {diagnostic.severity.value}[{diagnostic.code}]: {diagnostic.message}"
-    if diagnostic.excerpt is None:
-        return head
-    excerpt = diagnostic.excerpt.rstrip("\r\n")
-    if len(excerpt) > 200:
-        start = max(0, diagnostic.column - 100)
-        excerpt, column = excerpt[start : start + 200], diagnostic.column - start
-    else:
-        column = diagnostic.column
-    caret = "".join("\t" if c == "\t" else " " for c in excerpt[: column - 1]) + "^"
-    return f"{head}\n    {excerpt}\n    {caret}"
-
-
-def _diagnostic_json(name: str, diagnostic: Diagnostic) -> dict[str, Any]:
-    return {"path": name, **diagnostic.to_dict()}
 
 
 def _fail(message: str) -> None:
@@ -168,40 +112,199 @@ _MAX_BYTES_OPTION = click.option(
 )
 
 
-# ---- commands ---------------------------------------------------------------------------
+# ---- parse ------------------------------------------------------------------------------
+
+_SUFFIX_FORMATS: dict[str, Format] = {".json": "json", ".jsonl": "jsonl", ".csv": "csv"}
 
 
 @main.command(epilog=_EXIT_CODES_HELP)
-@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "jsonl", "csv"]),
+    help="json: one file gives an indented object, several an array. jsonl: one record per "
+    "line. csv: one row per determination. Default: from the --output suffix, else json for "
+    "one file and jsonl for several.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write here instead of standard output; the file appears only when the run ends.",
+)
+@click.option(
+    "--errors",
+    "errors_path",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write each failed letter's diagnostics here, as JSON Lines.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Worker processes (default: one per CPU). Output keeps the input order.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No summary line at the end.")
 @_MAX_BYTES_OPTION
-def parse(files: tuple[str, ...], max_bytes: int) -> None:
-    """Print each letter's record as JSON.
+def parse(
+    files: tuple[str, ...],
+    fmt: Format | None,
+    output: str | None,
+    errors_path: str | None,
+    jobs: int | None,
+    quiet: bool,
+    max_bytes: int,
+) -> None:
+    """Print each letter's record.
 
-    One file prints an indented JSON object; several print JSON Lines, one record per line,
-    each with a "source" field naming its file. A directory stands for the *.txt files under
-    it; - reads standard input.
+    A directory stands for the letters (*.txt) under it, recursively; - reads standard input.
+    A letter that fails is reported on standard error with its first diagnostic, and the
+    others go on. A one-line summary ends the run.
     """
-    sources = list(_sources(files))
+    started = time.perf_counter()
+    sources = list_sources(files)
     single = len(sources) == 1 and not Path(files[0]).is_dir()
-    run = _Run(max_bytes)
-    for source, text in run.texts(sources):
-        try:
-            if isinstance(text, LetterError):
-                raise text
-            letter = api.parse(text)
-        except LetterError as error:
-            click.echo(_format_diagnostic(source.name, error.first), err=True)
-            run.fail(EXIT_NONCONFORMING)
-            continue
-        click.echo(_record_json(letter, None if single else source.name))
-    sys.exit(run.status)
+    if fmt is None:
+        suffix = Path(output).suffix.lower() if output else ""
+        fmt = _SUFFIX_FORMATS.get(suffix, "json" if single else "jsonl")
+    tally = _Tally(len(sources), started)
+    try:
+        with (
+            _sigterm_interrupts(),
+            _destination(output) as out,
+            _destination(errors_path, stdout=False) as errors,
+        ):
+            stream = _RecordStream(out, fmt, array=fmt == "json" and not single)
+            results = batch.run(
+                sources,
+                fmt=fmt,
+                max_bytes=max_bytes,
+                jobs=jobs or batch.default_jobs(),
+                single=single,
+            )
+            for result in results:
+                if result.status == batch.EXIT_OK:
+                    stream.write(result.output)
+                else:
+                    tally.clear_progress()
+                    if result.status == batch.EXIT_UNREADABLE:
+                        _fail(result.message)
+                    else:
+                        click.echo(result.message, err=True)
+                    if errors is not None:
+                        errors.write(result.error_line + "\n")
+                tally.add(result)
+            stream.end()
+    except KeyboardInterrupt:
+        tally.clear_progress()
+        _fail("interrupted; no output file was written" if output else "interrupted")
+        sys.exit(EXIT_INTERRUPTED)
+    tally.clear_progress()
+    if not quiet:
+        click.echo(tally.summary(), err=True)
+    sys.exit(tally.status)
 
 
-def _record_json(letter: Letter, source: str | None) -> str:
-    record = letter.to_dict()
-    if source is None:
-        return json.dumps(record, indent=2, ensure_ascii=False)
-    return json.dumps({"source": source, **record}, ensure_ascii=False)
+class _RecordStream:
+    """Records as they come: CSV under its header row, JSON Lines, or one JSON array."""
+
+    def __init__(self, out: TextIO, fmt: Format, *, array: bool) -> None:
+        self.out, self.array, self.count = out, array, 0
+        if fmt == "csv":
+            out.write(csv_header())
+        elif array:
+            out.write("[\n")
+
+    def write(self, output: str) -> None:
+        if self.array:
+            output = ("" if self.count == 0 else ",\n") + output.rstrip("\n")
+        self.out.write(output)
+        self.count += 1
+
+    def end(self) -> None:
+        if self.array:
+            self.out.write("\n]\n" if self.count else "]\n")
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM (kill's default) interrupts like Ctrl-C, so partial output files are removed."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def _destination(path: str | None, *, stdout: bool = True) -> Iterator[Any]:
+    """Standard output, an `AtomicFile`, or (for an optional file not asked for) None."""
+    if path is None:
+        yield sys.stdout if stdout else None
+        return
+    with AtomicFile(path) as file:
+        yield file
+
+
+class _Tally:
+    """Counts, the exit status, and a progress line on standard error when it is a terminal."""
+
+    _SHOW_AFTER = 0.5  # seconds: a quick run shows no progress at all
+    _EVERY = 0.1
+
+    def __init__(self, total: int, started: float) -> None:
+        self.total, self.started = total, started
+        self.parsed = self.failed = self.determinations = 0
+        self.status = EXIT_OK
+        self._terminal = sys.stderr.isatty()
+        self._shown_at = 0.0
+
+    def add(self, result: batch.Result) -> None:
+        self.status = max(self.status, result.status)
+        if result.status == batch.EXIT_OK:
+            self.parsed += 1
+            self.determinations += result.determinations
+        else:
+            self.failed += 1
+        if self._terminal:
+            now = time.perf_counter()
+            if now - self.started > self._SHOW_AFTER and now - self._shown_at > self._EVERY:
+                self._shown_at = now
+                done = self.parsed + self.failed
+                rate = done / (now - self.started)
+                sys.stderr.write(
+                    f"\rimrparse: {done:,}/{self.total:,} letters, {self.failed:,} failed, "
+                    f"{rate:,.0f} letters/s\x1b[K"
+                )
+                sys.stderr.flush()
+
+    def clear_progress(self) -> None:
+        if self._shown_at:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+            self._shown_at = 0.0
+
+    def summary(self) -> str:
+        elapsed = time.perf_counter() - self.started
+        done = self.parsed + self.failed
+        rate = done / elapsed if elapsed > 0 else 0.0
+        return (
+            f"imrparse: {_count(self.parsed, 'letter')} parsed, "
+            f"{_count(self.determinations, 'determination')}, {self.failed:,} failed, "
+            f"in {elapsed:.2f} s ({rate:,.0f} letters/s)"
+        )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+# ---- validate ---------------------------------------------------------------------------
 
 
 @main.command(epilog=_EXIT_CODES_HELP)
@@ -221,7 +324,7 @@ def validate(files: tuple[str, ...], strict: bool, output_format: str, max_bytes
     """Check that each letter conforms to the format, like a compiler would."""
     run = _Run(max_bytes)
     report: list[dict[str, Any]] = []
-    for source, text in run.texts(_sources(files)):
+    for source, text in run.texts(list_sources(files)):
         if isinstance(text, LetterError):
             diagnostics = list(text.diagnostics)
         else:
@@ -230,9 +333,9 @@ def validate(files: tuple[str, ...], strict: bool, output_format: str, max_bytes
             run.fail(EXIT_NONCONFORMING)
         for diagnostic in diagnostics:
             if output_format == "json":
-                report.append(_diagnostic_json(source.name, diagnostic))
+                report.append(diagnostic_json(source.name, diagnostic))
             else:
-                click.echo(_format_diagnostic(source.name, diagnostic))
+                click.echo(format_diagnostic(source.name, diagnostic))
     if output_format == "json":
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
     sys.exit(run.status)
@@ -267,13 +370,14 @@ def render(record: str, layout: str) -> None:
     The patient fields are not written: a letter states them in its clinical case summary.
     """
     try:
-        data = json.loads(_read(_Source(record, None if record == "-" else Path(record)), None))
+        (source,) = list_sources([record])
+        data = json.loads(read_source(source, None))
         letter = Letter.from_dict(data)
-    except _Unreadable as error:
+    except Unreadable as error:
         _fail(str(error))
         sys.exit(EXIT_USAGE)
     except LetterError as error:
-        click.echo(_format_diagnostic(record, error.first), err=True)
+        click.echo(format_diagnostic(record, error.first), err=True)
         sys.exit(EXIT_NONCONFORMING)
     except json.JSONDecodeError as error:
         _fail(f"{record}:{error.lineno}:{error.colno}: not JSON: {error.msg}")
@@ -293,13 +397,13 @@ def fmt(file: str, max_bytes: int) -> None:
     The output parses to the same record, and formatting it again changes nothing.
     """
     run = _Run(max_bytes)
-    for source, text in run.texts(_sources((file,))):
+    for source, text in run.texts(list_sources([file])):
         try:
             if isinstance(text, LetterError):
                 raise text
             _write_stdout(api.canonical_text(text))
         except LetterError as error:
-            click.echo(_format_diagnostic(source.name, error.first), err=True)
+            click.echo(format_diagnostic(source.name, error.first), err=True)
             run.fail(EXIT_NONCONFORMING)
     sys.exit(run.status)
 
@@ -339,7 +443,7 @@ def generate(count: int, seed: int, out_dir: str, layout: str) -> None:
                 stem = out / f"{number:05}"
                 stem.with_suffix(".txt").write_bytes(text.encode("utf-8"))
                 stem.with_suffix(".json").write_text(
-                    _record_json(letter, None) + "\n", encoding="utf-8"
+                    record_json(letter, None, indent=2) + "\n", encoding="utf-8"
                 )
     except OSError as error:
         _fail(f"cannot write to '{out_dir}': {error.strerror or error}")

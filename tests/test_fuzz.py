@@ -23,7 +23,10 @@ SEED = seed_text()
 
 def _times(weight: int) -> settings:
     """The profile's example count, times ``weight``."""
-    return settings(max_examples=weight * settings.default.max_examples)
+    profile = settings.default
+    assert profile is not None
+    return settings(max_examples=weight * profile.max_examples)
+
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
 

@@ -1,0 +1,130 @@
+"""Many letters at once: each read, parsed and formatted on its own, in parallel, in order.
+
+A worker turns one `Source` into a `Result` that holds the finished output text (a JSON
+record, a JSON line or CSV rows), so the parent process only writes. Results come back in input
+order however many workers run, and one at a time, so memory stays flat as the corpus grows.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import partial
+
+from .api import parse
+from .errors import LetterError
+from .formats import Format, csv_rows, record_json
+from .inputs import Source, Unreadable, read_source
+from .report import format_diagnostic
+
+__all__ = [
+    "EXIT_NONCONFORMING",
+    "EXIT_OK",
+    "EXIT_UNREADABLE",
+    "Result",
+    "default_jobs",
+    "process",
+    "run",
+]
+
+EXIT_OK = 0
+EXIT_NONCONFORMING = 1
+EXIT_UNREADABLE = 2
+
+# Below this many inputs per worker, starting workers costs more than it saves.
+_MIN_PER_WORKER = 8
+
+
+@dataclass(frozen=True)
+class Result:
+    """What became of one input."""
+
+    source: str
+    status: int  # EXIT_OK, EXIT_NONCONFORMING or EXIT_UNREADABLE
+    #: The record in the requested format ("" when the letter failed).
+    output: str = ""
+    determinations: int = 0
+    #: For a failure: its first diagnostic as text (or the I/O error).
+    message: str = ""
+    #: For a failure: one JSON line for the --errors file.
+    error_line: str = ""
+
+
+def process(source: Source, *, fmt: Format, max_bytes: int | None, single: bool) -> Result:
+    """Read, parse and format one input. Never raises for a bad input: that is a `Result`."""
+    try:
+        letter = parse(read_source(source, max_bytes))
+    except Unreadable as error:
+        line = json.dumps({"source": source.name, "error": str(error), "diagnostics": []})
+        return Result(source.name, EXIT_UNREADABLE, message=str(error), error_line=line)
+    except LetterError as error:
+        first = error.first
+        line = json.dumps(
+            {
+                "source": source.name,
+                "error": first.message,
+                "diagnostics": [d.to_dict() for d in error.diagnostics],
+            },
+            ensure_ascii=False,
+        )
+        message = format_diagnostic(source.name, first)
+        return Result(source.name, EXIT_NONCONFORMING, message=message, error_line=line)
+    if fmt == "csv":
+        output = csv_rows(letter, source.name)
+    elif single:
+        output = record_json(letter, None, indent=2) + "\n"
+    else:
+        output = record_json(letter, source.name, indent=2 if fmt == "json" else None) + "\n"
+    return Result(source.name, EXIT_OK, output, len(letter.determinations))
+
+
+def default_jobs() -> int:
+    """One worker per CPU this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def run(
+    sources: Sequence[Source],
+    *,
+    fmt: Format,
+    max_bytes: int | None,
+    jobs: int,
+    single: bool = False,
+) -> Iterator[Result]:
+    """Each input's `Result`, in input order, with up to ``jobs`` worker processes."""
+    work = partial(process, fmt=fmt, max_bytes=max_bytes, single=single)
+    jobs = min(jobs, len(sources) // _MIN_PER_WORKER)
+    if jobs <= 1:
+        yield from map(work, sources)
+        return
+    # Enough inputs per task that handing them out costs little, few enough that the order
+    # of the output does not hold back much memory.
+    chunk = max(1, min(64, len(sources) // (jobs * 16)))
+    import multiprocessing  # here: a one-letter run never needs it
+
+    with multiprocessing.get_context(_start_method()).Pool(jobs, _quiet_worker) as pool:
+        yield from pool.imap(work, sources, chunksize=chunk)
+
+
+def _quiet_worker() -> None:
+    """Workers leave Ctrl-C to the parent, and die at once when the parent ends them."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _start_method() -> str:
+    import multiprocessing
+
+    # fork starts workers in milliseconds with the parser already built; where it is not
+    # available or not safe (macOS, Windows), spawn.
+    return (
+        "fork"
+        if "fork" in multiprocessing.get_all_start_methods() and os.name == "posix"
+        else "spawn"
+    )
