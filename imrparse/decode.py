@@ -25,6 +25,8 @@ _SNIFF = 8192
 # and the "file/group/record separator" controls some PDF tools emit.
 _LINE_END = re.compile(r"\r\n|\r|\n")
 _TEXT_CONTROLS = frozenset("\t\n\v\f\r\x1c\x1d\x1e")
+# The other control bytes: a text with many of them is binary.
+_BINARY_CONTROLS = bytes(b for b in range(0x20) if chr(b) not in _TEXT_CONTROLS)
 
 
 def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
@@ -105,7 +107,7 @@ def _refuse_binary(data: bytes) -> None:
                 "save it as UTF-8, or as UTF-16 with a byte order mark",
             )
         raise _nul_error(data, nul)
-    controls = sum(1 for b in head if b < 0x20 and chr(b) not in _TEXT_CONTROLS)
+    controls = len(head) - len(head.translate(None, _BINARY_CONTROLS))
     if head and controls > 0.05 * len(head):
         raise _input_error(
             "IMR103",

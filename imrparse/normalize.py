@@ -143,25 +143,36 @@ class NormalText:
 
 
 def _segments(text: str) -> tuple[list[_Segment], tuple[str, ...]]:
-    source_lines = tuple(_LINE_END.split(text))
+    # (The hot loop of imrparse: the common case, a line with no form feed in an ASCII text,
+    # takes the short way.)
+    source_lines = tuple(_LINE_END.split(text) if "\r" in text else text.split("\n"))
     if source_lines and source_lines[-1] == "" and len(source_lines) > 1:
         source_lines = source_lines[:-1]
     segments: list[_Segment] = []
+    append = segments.append
+    form_feeds = "\f" in text
+    plain = text.isascii()  # then no invisible characters to remove
     for number, line in enumerate(source_lines, start=1):
-        if "\f" not in line:
-            segments.append(_segment(Piece(number, 0, line)))
+        if form_feeds and "\f" in line:
+            # A form feed marks a page break; the empty stretches around it are not empty lines.
+            start = 0
+            for part in line.split("\f"):
+                if part.strip():
+                    append(_segment(Piece(number, start, part), clean(part)))
+                start += len(part) + 1
             continue
-        # A form feed marks a page break; the empty stretches around it are not empty lines.
-        start = 0
-        for part in line.split("\f"):
-            if part.strip():
-                segments.append(_segment(Piece(number, start, part)))
-            start += len(part) + 1
+        cleaned = " ".join(line.split()) if plain else clean(line)
+        if cleaned and not cleaned.startswith("Page "):
+            append(_Segment(_TEXT, Piece(number, 0, line), cleaned))  # (_segment, inlined)
+        else:
+            append(_segment(Piece(number, 0, line), cleaned))
     return segments, source_lines
 
 
-def _segment(piece: Piece) -> _Segment:
-    text = clean(piece.raw)
+_TEXT = _Kind.TEXT
+
+
+def _segment(piece: Piece, text: str) -> _Segment:
     if not text:
         kind = _Kind.EMPTY if piece.raw == "" else _Kind.SPACE
     elif text.startswith("Page ") and _PAGE_FOOTER.fullmatch(text):
