@@ -10,7 +10,17 @@ The grammar (grammar/imr.lark) is the format's specification; `parse` turns a le
 `Letter` back into a letter's text in any `Layout`; `imrparse.strategies` generates them.
 """
 
-from .api import canonical_text, parse, parse_bytes, parse_file, read_text, validate
+from .api import (
+    Document,
+    canonical_text,
+    load_document,
+    parse,
+    parse_bytes,
+    parse_file,
+    read_document,
+    read_text,
+    validate,
+)
 from .errors import CODES, Diagnostic, LetterError, Severity
 from .record import (
     SCHEMA_ID,
@@ -41,6 +51,7 @@ __all__ = [
     "Decision",
     "Determination",
     "Diagnostic",
+    "Document",
     "Guideline",
     "Layout",
     "Letter",
@@ -53,9 +64,11 @@ __all__ = [
     "Sex",
     "__version__",
     "canonical_text",
+    "load_document",
     "parse",
     "parse_bytes",
     "parse_file",
+    "read_document",
     "read_text",
     "render",
     "validate",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from lark.exceptions import UnexpectedInput
@@ -13,10 +14,21 @@ from .diagnose import diagnose, not_a_letter
 from .errors import Diagnostic, LetterError
 from .grammar import parser
 from .normalize import normalize
+from .pdf import PdfText, is_pdf, pdf_text
 from .record import Letter
 from .transform import LetterBuilder
 
-__all__ = ["canonical_text", "parse", "parse_bytes", "parse_file", "read_text", "validate"]
+__all__ = [
+    "Document",
+    "canonical_text",
+    "load_document",
+    "parse",
+    "parse_bytes",
+    "parse_file",
+    "read_document",
+    "read_text",
+    "validate",
+]
 
 
 def _analyze(text: str) -> tuple[Letter | None, list[Diagnostic]]:
@@ -50,24 +62,69 @@ def parse(text: str) -> Letter:
     return letter
 
 
-def parse_bytes(data: bytes, *, max_bytes: int | None = DEFAULT_MAX_BYTES) -> Letter:
-    """Decode (UTF-8, UTF-16 with BOM, else cp1252) and parse."""
-    return parse(decode(data, max_bytes=max_bytes))
+@dataclass(frozen=True)
+class Document:
+    """A letter file's text, and for a PDF where its pages start, so that diagnostics name the
+    page and the line on that page."""
+
+    text: str
+    pdf: PdfText | None = None
+
+    def parse(self) -> Letter:
+        """`parse` of the text, with diagnostics located on the PDF's pages."""
+        try:
+            return parse(self.text)
+        except LetterError as error:
+            raise LetterError(self._locate(error.diagnostics)) from None
+
+    def validate(self) -> list[Diagnostic]:
+        """`validate` of the text, with diagnostics located on the PDF's pages."""
+        return self._locate(validate(self.text))
+
+    def _locate(self, diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> list[Diagnostic]:
+        if self.pdf is None:
+            return list(diagnostics)
+        return [self.pdf.locate(d) for d in diagnostics]
 
 
-def read_text(path: str | os.PathLike[str], *, max_bytes: int | None = DEFAULT_MAX_BYTES) -> str:
-    """A letter file's text. Raise `OSError` if it cannot be read, `LetterError` if not text."""
+def load_document(data: bytes, *, max_bytes: int | None = DEFAULT_MAX_BYTES) -> Document:
+    """A letter file's bytes as a `Document`: a PDF (recognized by its content) is extracted,
+    anything else decoded (UTF-8, UTF-16 with BOM, else cp1252). Raise `LetterError` when
+    the bytes hold no letter text."""
+    if max_bytes is not None and len(data) > max_bytes:
+        raise too_large(len(data), max_bytes)
+    if is_pdf(data):
+        extracted = pdf_text(data)
+        return Document(extracted.text, extracted)
+    return Document(decode(data, max_bytes=max_bytes))
+
+
+def read_document(
+    path: str | os.PathLike[str], *, max_bytes: int | None = DEFAULT_MAX_BYTES
+) -> Document:
+    """Read a letter file (text or PDF). Raise `OSError` if it cannot be read."""
     file = Path(path)
     if max_bytes is not None and file.is_file() and file.stat().st_size > max_bytes:
         raise too_large(file.stat().st_size, max_bytes)
-    return decode(file.read_bytes(), max_bytes=max_bytes)
+    return load_document(file.read_bytes(), max_bytes=max_bytes)
+
+
+def parse_bytes(data: bytes, *, max_bytes: int | None = DEFAULT_MAX_BYTES) -> Letter:
+    """Parse a letter file's bytes: a PDF, or text in UTF-8, UTF-16 with BOM, or cp1252."""
+    return load_document(data, max_bytes=max_bytes).parse()
+
+
+def read_text(path: str | os.PathLike[str], *, max_bytes: int | None = DEFAULT_MAX_BYTES) -> str:
+    """A letter file's text (a PDF's extracted text). Raise `OSError` if it cannot be read,
+    `LetterError` if it holds no letter text."""
+    return read_document(path, max_bytes=max_bytes).text
 
 
 def parse_file(
     path: str | os.PathLike[str], *, max_bytes: int | None = DEFAULT_MAX_BYTES
 ) -> Letter:
-    """Read and parse a letter file. Raise `OSError` if it cannot be read."""
-    return parse(read_text(path, max_bytes=max_bytes))
+    """Read and parse a letter file, text or PDF. Raise `OSError` if it cannot be read."""
+    return read_document(path, max_bytes=max_bytes).parse()
 
 
 def validate(text: str) -> list[Diagnostic]:

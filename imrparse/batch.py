@@ -14,7 +14,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 
-from .api import parse
 from .errors import LetterError
 from .formats import Format, csv_rows, record_json
 from .inputs import Source, Unreadable, read_source
@@ -56,7 +55,7 @@ class Result:
 def process(source: Source, *, fmt: Format, max_bytes: int | None, single: bool) -> Result:
     """Read, parse and format one input. Never raises for a bad input: that is a `Result`."""
     try:
-        letter = parse(read_source(source, max_bytes))
+        letter = read_source(source, max_bytes).parse()
     except Unreadable as error:
         line = json.dumps({"source": source.name, "error": str(error), "diagnostics": []})
         return Result(source.name, EXIT_UNREADABLE, message=str(error), error_line=line)

@@ -22,7 +22,8 @@ from typing import Any, TextIO
 
 import click
 
-from . import api, batch
+from . import batch
+from .api import Document
 from .atomic import AtomicFile
 from .decode import DEFAULT_MAX_BYTES
 from .errors import LetterError
@@ -83,9 +84,11 @@ class _Run:
         self.max_bytes = max_bytes
         self.status = EXIT_OK
 
-    def texts(self, sources: Iterable[Source]) -> Iterator[tuple[Source, str | LetterError]]:
-        """Each readable input's text, or the `LetterError` saying it is not text. An unreadable
-        file is reported here and skipped, so that the other files are still processed."""
+    def documents(
+        self, sources: Iterable[Source]
+    ) -> Iterator[tuple[Source, Document | LetterError]]:
+        """Each readable input, or the `LetterError` saying it holds no letter text. An
+        unreadable file is reported here and skipped, so that the other files still run."""
         for source in sources:
             try:
                 yield source, read_source(source, self.max_bytes)
@@ -324,11 +327,11 @@ def validate(files: tuple[str, ...], strict: bool, output_format: str, max_bytes
     """Check that each letter conforms to the format, like a compiler would."""
     run = _Run(max_bytes)
     report: list[dict[str, Any]] = []
-    for source, text in run.texts(list_sources(files)):
-        if isinstance(text, LetterError):
-            diagnostics = list(text.diagnostics)
+    for source, document in run.documents(list_sources(files)):
+        if isinstance(document, LetterError):
+            diagnostics = list(document.diagnostics)
         else:
-            diagnostics = api.validate(text)
+            diagnostics = document.validate()
         if any(d.is_error or strict for d in diagnostics):
             run.fail(EXIT_NONCONFORMING)
         for diagnostic in diagnostics:
@@ -371,7 +374,7 @@ def render(record: str, layout: str) -> None:
     """
     try:
         (source,) = list_sources([record])
-        data = json.loads(read_source(source, None))
+        data = json.loads(read_source(source, None).text)
         letter = Letter.from_dict(data)
     except Unreadable as error:
         _fail(str(error))
@@ -397,11 +400,11 @@ def fmt(file: str, max_bytes: int) -> None:
     The output parses to the same record, and formatting it again changes nothing.
     """
     run = _Run(max_bytes)
-    for source, text in run.texts(list_sources([file])):
+    for source, document in run.documents(list_sources([file])):
         try:
-            if isinstance(text, LetterError):
-                raise text
-            _write_stdout(api.canonical_text(text))
+            if isinstance(document, LetterError):
+                raise document
+            _write_stdout(render_letter(document.parse()))
         except LetterError as error:
             click.echo(format_diagnostic(source.name, error.first), err=True)
             run.fail(EXIT_NONCONFORMING)
@@ -425,22 +428,33 @@ def fmt(file: str, max_bytes: int) -> None:
     show_default=True,
     help="mixed: each letter in one of the named layouts, chosen by the seed.",
 )
-def generate(count: int, seed: int, out_dir: str, layout: str) -> None:
+@click.option(
+    "--pdf",
+    is_flag=True,
+    help="Also write each letter as DIR/00001.pdf (US Letter, standard fonts; the letters' "
+    "characters then all fit cp1252).",
+)
+def generate(count: int, seed: int, out_dir: str, layout: str, pdf: bool) -> None:
     """Write N realistic synthetic letters with their expected records.
 
     DIR/00001.txt is a letter, DIR/00001.json the record `imrparse` must give for it, and
     DIR/manifest.json the command's parameters, to make the same files again.
     """
     from .generate import generate_letter, manifest
+    from .pdfwrite import letter_pdf
 
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
-        (out / "manifest.json").write_text(manifest(count, seed, layout), encoding="utf-8")
+        (out / "manifest.json").write_text(manifest(count, seed, layout, pdf=pdf), encoding="utf-8")
         with _progress(range(1, count + 1), count, "Generating letters") as numbers:
             for number in numbers:
-                text, letter = generate_letter(seed, number, layout)
+                text, letter = generate_letter(
+                    seed, number, layout, codec="cp1252" if pdf else None
+                )
                 stem = out / f"{number:05}"
+                if pdf:
+                    stem.with_suffix(".pdf").write_bytes(letter_pdf(letter))
                 stem.with_suffix(".txt").write_bytes(text.encode("utf-8"))
                 stem.with_suffix(".json").write_text(
                     record_json(letter, None, indent=2) + "\n", encoding="utf-8"

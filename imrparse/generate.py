@@ -17,17 +17,20 @@ from .synth import RandomChooser, build_letter
 __all__ = ["generate_letter", "manifest"]
 
 
-def generate_letter(seed: int, number: int, layout: str = "mixed") -> tuple[str, Letter]:
+def generate_letter(
+    seed: int, number: int, layout: str = "mixed", *, codec: str | None = None
+) -> tuple[str, Letter]:
     """Letter ``number`` (from 1) of ``seed``: its text in ``layout`` (a name in `LAYOUTS`, or
-    ``"mixed"`` for one chosen by the seed), and the record it must parse to."""
-    choose = RandomChooser(f"{seed}:{number}")
+    ``"mixed"`` for one chosen by the seed), and the record it must parse to. With ``codec``,
+    every character of the letter can be encoded in it (``"cp1252"`` for PDFs)."""
+    choose = RandomChooser(f"{seed}:{number}", codec=codec)
     letter = build_letter(choose)
     if layout == "mixed":
         layout = choose.choice(sorted(LAYOUTS))
     return render(letter, layout), letter
 
 
-def manifest(count: int, seed: int, layout: str) -> str:
+def manifest(count: int, seed: int, layout: str, *, pdf: bool = False) -> str:
     """What a generated directory was made with, as JSON: enough to make it again."""
     from . import __version__
 
@@ -35,10 +38,12 @@ def manifest(count: int, seed: int, layout: str) -> str:
         json.dumps(
             {
                 "generator": f"imrparse {__version__}",
-                "command": f"imrparse generate -n {count} --seed {seed} --layout {layout}",
+                "command": f"imrparse generate -n {count} --seed {seed} --layout {layout}"
+                + (" --pdf" if pdf else ""),
                 "count": count,
                 "seed": seed,
                 "layout": layout,
+                **({"pdf": True} if pdf else {}),
             },
             indent=2,
         )

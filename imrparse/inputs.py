@@ -11,13 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .api import read_text
-from .decode import decode
+from .api import Document, load_document, read_document
 
 __all__ = ["LETTER_SUFFIXES", "Source", "Unreadable", "list_sources", "read_source"]
 
 #: The files a directory stands for.
-LETTER_SUFFIXES = (".txt",)
+LETTER_SUFFIXES = (".txt", ".pdf")
 
 
 @dataclass(frozen=True)
@@ -53,14 +52,16 @@ def list_sources(names: Iterable[str]) -> list[Source]:
     return sources
 
 
-def read_source(source: Source, max_bytes: int | None) -> str:
-    """The input's text. Raise `Unreadable` (I/O) or `LetterError` (not a letter's text)."""
+def read_source(source: Source, max_bytes: int | None) -> Document:
+    """The input as a `Document`. Raise `Unreadable` (I/O) or `LetterError` (no letter text)."""
     if source.path is None:
-        return decode(source.data or b"", max_bytes=max_bytes)
+        return load_document(source.data or b"", max_bytes=max_bytes)
     try:
-        return read_text(source.path, max_bytes=max_bytes)
+        return read_document(source.path, max_bytes=max_bytes)
     except IsADirectoryError:
-        raise Unreadable(f"'{source.name}' is a directory with no letters (*.txt) in it") from None
+        raise Unreadable(
+            f"'{source.name}' is a directory with no letters (*.txt, *.pdf) in it"
+        ) from None
     except FileNotFoundError:
         raise Unreadable(f"cannot read '{source.name}': no such file") from None
     except PermissionError:

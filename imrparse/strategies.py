@@ -33,8 +33,13 @@ __all__ = ["layouts", "letter_texts", "letters", "letters_with_texts"]
 
 _T = TypeVar("_T")
 
-# Letters and digits from all of Unicode, for the odd word in free text.
-_WORDS = st.text(st.characters(categories=("L", "N")), min_size=1, max_size=10)
+
+def _words(codec: str | None) -> st.SearchStrategy[str]:
+    """Letters and digits from all of Unicode (or all that ``codec`` encodes), for the odd
+    word in free text."""
+    return st.text(st.characters(categories=("L", "N"), codec=codec), min_size=1, max_size=10)
+
+
 # _COINS[n]: 100 outcomes, the last n of them True.
 _COINS = [(False,) * (100 - n) + (True,) * n for n in range(101)]
 
@@ -42,8 +47,9 @@ _COINS = [(False,) * (100 - n) + (True,) * n for n in range(101)]
 class _Draws:
     """The `imrparse.synth.Chooser` that draws from Hypothesis, so failures shrink."""
 
-    def __init__(self, draw: st.DrawFn) -> None:
+    def __init__(self, draw: st.DrawFn, codec: str | None) -> None:
         self._draw = draw
+        self._words = _words(codec)
 
     def choice(self, options: Sequence[_T]) -> _T:
         return self._draw(st.sampled_from(options))
@@ -57,13 +63,14 @@ class _Draws:
         return self._draw(st.sampled_from(_COINS[trues]))
 
     def word(self) -> str:
-        return self._draw(_WORDS)
+        return self._draw(self._words)
 
 
 @st.composite
-def letters(draw: st.DrawFn) -> Letter:
-    """Realistic records of Final Determination Letters."""
-    return build_letter(_Draws(draw))
+def letters(draw: st.DrawFn, *, codec: str | None = None) -> Letter:
+    """Realistic records of Final Determination Letters. With ``codec``, every character can
+    be encoded in it: ``letters(codec="cp1252")`` fits a PDF's standard fonts."""
+    return build_letter(_Draws(draw, codec))
 
 
 @st.composite

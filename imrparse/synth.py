@@ -64,8 +64,11 @@ class RandomChooser:
     # Letters and digits beyond ASCII that real letters carry (names, units, accents).
     _ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789éñüçøµßÅΩж中"
 
-    def __init__(self, seed: int | str) -> None:
+    def __init__(self, seed: int | str, *, codec: str | None = None) -> None:
+        """``codec``: only words whose characters that codec can encode (``"cp1252"`` for
+        letters that must fit a PDF's standard fonts)."""
         self._random = random.Random(seed)
+        self._alphabet = self._ALPHABET if codec is None else _encodable(self._ALPHABET, codec)
 
     def choice(self, options: Sequence[_T]) -> _T:
         return options[self._random.randrange(len(options))]
@@ -78,7 +81,18 @@ class RandomChooser:
 
     def word(self) -> str:
         length = self._random.randint(1, 10)
-        return "".join(self._random.choice(self._ALPHABET) for _ in range(length))
+        return "".join(self._random.choice(self._alphabet) for _ in range(length))
+
+
+def _encodable(characters: str, codec: str) -> str:
+    kept = []
+    for character in characters:
+        try:
+            character.encode(codec)
+        except UnicodeEncodeError:
+            continue
+        kept.append(character)
+    return "".join(kept)
 
 
 # ---- vocabulary -------------------------------------------------------------------------

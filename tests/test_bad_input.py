@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from layouts import seed_text
+from pdfs import pdf_of_pages, scanned_pdf, seed_pages
 
 from imrparse.cli import main
 
@@ -90,7 +91,12 @@ BUILDERS: dict[str, Callable[[], bytes | str | None]] = {
     "mixed.txt": lambda: _mixed(SEED),
     "folder": lambda: None,
     "missing.txt": lambda: None,
-    "locked.txt": lambda: SEED,
+    "unreadable.txt": lambda: SEED,
+    "scan.pdf": lambda: scanned_pdf(2),
+    "locked.pdf": lambda: pdf_of_pages(seed_pages(), owner_password="o", user_password="x"),
+    "cut.pdf": lambda: pdf_of_pages(seed_pages())[:-600],
+    "bad.pdf": lambda: b"%PDF-1.4\n" + bytes(range(256)) * 20 + b"\n%%EOF\n",
+    "dmhc.pdf": lambda: pdf_of_pages([_OTHER_AGENCY.splitlines()]),
 }
 
 
@@ -130,7 +136,7 @@ def test_the_user_sees_what_the_table_says(
             path.write_text(content, encoding="utf-8")
         else:
             path.write_bytes(content)
-    if name == "locked.txt":
+    if name == "unreadable.txt":
         _unreadable(tmp_path / name, monkeypatch)
     result = CliRunner().invoke(main, [name])
     assert result.exit_code == code, result.output
