@@ -161,7 +161,8 @@ def parse(
 ) -> None:
     """Print each letter's record.
 
-    A directory stands for the letters (*.txt) under it, recursively; - reads standard input.
+    FILES may be text or PDF letters. A directory stands for the letters (*.txt, *.pdf)
+    under it, recursively; - reads standard input.
     A letter that fails is reported on standard error with its first diagnostic, and the
     others go on. A one-line summary ends the run.
     """
@@ -203,6 +204,14 @@ def parse(
         tally.clear_progress()
         _fail("interrupted; no output file was written" if output else "interrupted")
         sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        # The reader went away (`imrparse DIR | head`): nothing more to say to it.
+        sys.stderr.close()
+        sys.exit(EXIT_OK)
+    except OSError as error:
+        where = error.filename or output or errors_path or "standard output"
+        _fail(f"cannot write '{where}': {error.strerror or error}")
+        sys.exit(EXIT_USAGE)
     tally.clear_progress()
     if not quiet:
         click.echo(tally.summary(), err=True)

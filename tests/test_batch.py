@@ -219,3 +219,20 @@ def test_parsing_a_letter_imports_neither_the_template_engine_nor_the_test_libra
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stderr.strip() == "[]"
+
+
+def test_an_output_file_that_cannot_be_written_is_a_usage_error(tmp_path: Path) -> None:
+    target = tmp_path / "missing-folder" / "out.jsonl"
+    result = run(str(SEED), "-o", str(target))
+    assert result.exit_code == 2
+    assert "imrparse: error: cannot write '" in result.stderr
+    assert "No such file or directory" in result.stderr
+
+
+def test_a_reader_that_stops_reading_ends_the_run_quietly(tmp_path: Path) -> None:
+    for number in range(40):  # more output than a pipe holds
+        (tmp_path / f"{number}.txt").write_text(seed_text())
+    command = f"{sys.executable} -m imrparse {tmp_path} --jobs 1 | head -c 10"
+    done = subprocess.run(command, shell=True, capture_output=True, text=True, check=False)
+    assert len(done.stdout) == 10
+    assert "Traceback" not in done.stderr
