@@ -55,7 +55,6 @@ _DESCRIPTIONS = {
 
 
 @cache
-@cache
 def _anchor_pattern() -> re.Pattern[str]:
     """Any of the headings a letter must have, its words separated by any whitespace."""
     table = _boilerplate()
@@ -91,6 +90,7 @@ def not_a_letter(text: str) -> Diagnostic | None:
     return _not_a_letter(text)
 
 
+@cache
 def _boilerplate() -> dict[str, str]:
     """Terminal name to the boilerplate text it stands for, read from the grammar itself."""
     text = (grammar_dir() / GRAMMAR_FILE).read_text(encoding="utf-8")
