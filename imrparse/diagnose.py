@@ -374,7 +374,12 @@ class _Diagnoser:
     @staticmethod
     def _similar(text: str, phrase: str) -> bool:
         matcher = difflib.SequenceMatcher(None, text, phrase, autojunk=False)
-        return matcher.real_quick_ratio() >= _NEAR_MISS and matcher.ratio() >= _NEAR_MISS
+        # Cheapest bound first: most lines are nowhere near a heading.
+        return (
+            matcher.real_quick_ratio() >= _NEAR_MISS
+            and matcher.quick_ratio() >= _NEAR_MISS
+            and matcher.ratio() >= _NEAR_MISS
+        )
 
     # ---- small readers --------------------------------------------------------------------
 
