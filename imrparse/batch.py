@@ -10,14 +10,20 @@ from __future__ import annotations
 import json
 import os
 import signal
-from collections.abc import Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
+from itertools import chain, islice
+from typing import TYPE_CHECKING
 
 from .errors import LetterError
 from .formats import Format, csv_rows, record_json
 from .inputs import Source, Unreadable, read_source
 from .report import format_diagnostic
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult
 
 __all__ = [
     "EXIT_NONCONFORMING",
@@ -89,26 +95,49 @@ def default_jobs() -> int:
 
 
 def run(
-    sources: Sequence[Source],
+    sources: Iterable[Source],
     *,
     fmt: Format,
     max_bytes: int | None,
     jobs: int,
     single: bool = False,
 ) -> Iterator[Result]:
-    """Each input's `Result`, in input order, with up to ``jobs`` worker processes."""
+    """Each input's `Result`, in input order, with up to ``jobs`` worker processes.
+
+    Inputs are taken as they come and results given back as they are ready, with a bounded
+    number of chunks in flight: memory does not grow with the number of inputs."""
     work = partial(process, fmt=fmt, max_bytes=max_bytes, single=single)
-    jobs = min(jobs, len(sources) // _MIN_PER_WORKER)
-    if jobs <= 1:
-        yield from map(work, sources)
+    inputs = iter(sources)
+    head = list(islice(inputs, jobs * _MIN_PER_WORKER))
+    if jobs <= 1 or len(head) < jobs * _MIN_PER_WORKER:
+        # Too few inputs for workers to pay off (starting them costs more than they save).
+        yield from map(work, chain(head, inputs))
         return
-    # Enough inputs per task that handing them out costs little, few enough that the order
-    # of the output does not hold back much memory.
-    chunk = max(1, min(64, len(sources) // (jobs * 16)))
     import multiprocessing  # here: a one-letter run never needs it
 
+    in_flight: deque[AsyncResult[list[Result]]] = deque()
     with multiprocessing.get_context(_start_method()).Pool(jobs, _quiet_worker) as pool:
-        yield from pool.imap(work, sources, chunksize=chunk)
+        for chunk in _chunks(chain(head, inputs), _CHUNK):
+            in_flight.append(pool.apply_async(_process_all, (work, chunk)))
+            if len(in_flight) >= jobs * _CHUNKS_PER_WORKER:
+                yield from in_flight.popleft().get()
+        while in_flight:
+            yield from in_flight.popleft().get()
+
+
+# Inputs per task: enough that handing them out costs little. Tasks in flight per worker:
+# enough to keep every worker busy, few enough to keep memory flat.
+_CHUNK = 32
+_CHUNKS_PER_WORKER = 4
+
+
+def _chunks(items: Iterator[Source], size: int) -> Iterator[list[Source]]:
+    while chunk := list(islice(items, size)):
+        yield chunk
+
+
+def _process_all(work: Callable[[Source], Result], chunk: list[Source]) -> list[Result]:
+    return [work(source) for source in chunk]
 
 
 def _quiet_worker() -> None:

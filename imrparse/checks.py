@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from itertools import pairwise
+from typing import Protocol
 
 from .errors import Diagnostic, Severity
 from .normalize import NormalText
@@ -34,8 +35,12 @@ def _warning(normal: NormalText, code: str, message: str, where: tuple[int, int]
     )
 
 
+class Positions(Protocol):
+    def get(self, name: str, default: tuple[int, int]) -> tuple[int, int]: ...
+
+
 def consistency_warnings(
-    letter: Letter, normal: NormalText, header_positions: dict[str, tuple[int, int]]
+    letter: Letter, normal: NormalText, header_positions: Positions
 ) -> list[Diagnostic]:
     warnings: list[Diagnostic] = []
     case = letter.case

@@ -28,7 +28,7 @@ from .atomic import AtomicFile
 from .decode import DEFAULT_MAX_BYTES
 from .errors import LetterError
 from .formats import Format, csv_header, record_json
-from .inputs import Source, Unreadable, list_sources, read_source
+from .inputs import Source, Unreadable, count_sources, iter_sources, list_sources, read_source
 from .record import Letter, RecordError
 from .render import LAYOUTS
 from .render import render as render_letter
@@ -167,12 +167,11 @@ def parse(
     others go on. A one-line summary ends the run.
     """
     started = time.perf_counter()
-    sources = list_sources(files)
-    single = len(sources) == 1 and not Path(files[0]).is_dir()
+    single = len(files) == 1 and not Path(files[0]).is_dir()
     if fmt is None:
         suffix = Path(output).suffix.lower() if output else ""
         fmt = _SUFFIX_FORMATS.get(suffix, "json" if single else "jsonl")
-    tally = _Tally(len(sources), started)
+    tally = _Tally(files, started)
     try:
         with (
             _sigterm_interrupts(),
@@ -181,7 +180,7 @@ def parse(
         ):
             stream = _RecordStream(out, fmt, array=fmt == "json" and not single)
             results = batch.run(
-                sources,
+                iter_sources(files),
                 fmt=fmt,
                 max_bytes=max_bytes,
                 jobs=jobs or batch.default_jobs(),
@@ -269,11 +268,13 @@ class _Tally:
     _SHOW_AFTER = 0.5  # seconds: a quick run shows no progress at all
     _EVERY = 0.1
 
-    def __init__(self, total: int, started: float) -> None:
-        self.total, self.started = total, started
+    def __init__(self, files: tuple[str, ...], started: float) -> None:
+        self.started = started
         self.parsed = self.failed = self.determinations = 0
         self.status = EXIT_OK
         self._terminal = sys.stderr.isatty()
+        # Counting the inputs costs a walk of the directories: only for a progress line.
+        self.total = count_sources(files) if self._terminal else 0
         self._shown_at = 0.0
 
     def add(self, result: batch.Result) -> None:

@@ -169,30 +169,31 @@ def _segments(text: str) -> tuple[list[_Segment], tuple[str, ...]]:
     return segments, source_lines
 
 
-_TEXT = _Kind.TEXT
+# The kinds as plain module constants: the loops below compare them for every line.
+_TEXT, _EMPTY, _SPACE, _FOOTER = _Kind.TEXT, _Kind.EMPTY, _Kind.SPACE, _Kind.FOOTER
 
 
 def _segment(piece: Piece, text: str) -> _Segment:
     if not text:
-        kind = _Kind.EMPTY if piece.raw == "" else _Kind.SPACE
+        kind = _EMPTY if piece.raw == "" else _SPACE
     elif text.startswith("Page ") and _PAGE_FOOTER.fullmatch(text):
-        kind = _Kind.FOOTER
+        kind = _FOOTER
     else:
-        kind = _Kind.TEXT
+        kind = _TEXT
     return _Segment(kind, piece, text)
 
 
 def _is_double_spaced(segments: list[_Segment]) -> bool:
+    kinds = [segment.kind for segment in segments]
     texts = 0
     wide_gap = False
-    for index, segment in enumerate(segments):
-        nxt = segments[index + 1] if index + 1 < len(segments) else None
-        if segment.kind is _Kind.EMPTY:
-            wide_gap = wide_gap or (nxt is not None and nxt.kind is _Kind.EMPTY)
+    for kind, following in zip(kinds, [*kinds[1:], None], strict=True):
+        if kind is _EMPTY:
+            wide_gap = wide_gap or following is _EMPTY
             continue
-        texts += segment.kind is _Kind.TEXT
-        wide_gap = wide_gap or segment.kind is _Kind.SPACE
-        if nxt is not None and nxt.kind is not _Kind.EMPTY:
+        texts += kind is _TEXT
+        wide_gap = wide_gap or kind is _SPACE
+        if following is not None and following is not _EMPTY:
             return False
     return texts >= 2 and wide_gap
 
@@ -201,19 +202,19 @@ def _undouble(segments: list[_Segment]) -> list[_Segment]:
     kept: list[_Segment] = []
     skip = False
     for segment in segments:
-        if skip and segment.kind is _Kind.EMPTY:
+        if skip and segment.kind is _EMPTY:
             skip = False
             continue
         kept.append(segment)
-        skip = segment.kind is not _Kind.EMPTY
+        skip = segment.kind is not _EMPTY
     return kept
 
 
 def _drop_footers(segments: list[_Segment]) -> list[_Segment]:
     kept: list[_Segment] = []
     for segment in segments:
-        if segment.kind is _Kind.FOOTER:
-            while kept and kept[-1].kind in (_Kind.EMPTY, _Kind.SPACE):
+        if segment.kind is _FOOTER:
+            while kept and kept[-1].kind in (_EMPTY, _SPACE):
                 kept.pop()
             continue
         kept.append(segment)
@@ -227,8 +228,8 @@ def normalize(text: str) -> NormalText:
     if _is_double_spaced(segments):
         segments = _undouble(segments)
     segments = _drop_footers(segments)
-    space_marks_paragraphs = any(s.kind is _Kind.SPACE for s in segments)
-    breaking = (_Kind.SPACE,) if space_marks_paragraphs else (_Kind.SPACE, _Kind.EMPTY)
+    space_marks_paragraphs = any(s.kind is _SPACE for s in segments)
+    breaking = (_SPACE,) if space_marks_paragraphs else (_SPACE, _EMPTY)
 
     lines: list[str] = []
     origins: list[tuple[Piece, ...]] = [()]
@@ -236,7 +237,7 @@ def normalize(text: str) -> NormalText:
     pending_break = False
     joined: list[Piece] | None = None  # a line ending in a soft hyphen, waiting for the next
     for segment in segments:
-        if segment.kind is not _Kind.TEXT:
+        if segment.kind is not _TEXT:
             pending_break = pending_break or segment.kind in breaking
             continue
         if lines and pending_break:

@@ -81,6 +81,19 @@ def _join(paragraphs: list[_Paragraph]) -> str:
     return "\n\n".join(p.text for p in paragraphs if p.text)
 
 
+class _Positions:
+    """Header fields' places in the original input, located only when a check asks (locating
+    costs more than parsing a line, and most letters never need it)."""
+
+    def __init__(self, builder: LetterBuilder) -> None:
+        self.builder = builder
+        self.tokens: dict[str, Token] = {}
+
+    def get(self, name: str, default: tuple[int, int]) -> tuple[int, int]:
+        token = self.tokens.get(name)
+        return default if token is None else self.builder.position(token)
+
+
 class LetterBuilder(Transformer[Token, Letter]):
     """Builds the record; problems found on the way collect in ``diagnostics``."""
 
@@ -89,11 +102,11 @@ class LetterBuilder(Transformer[Token, Letter]):
         self.normal = normal
         self.diagnostics: list[Diagnostic] = []
         #: Where each case header field stands in the original input, for later checks.
-        self.header_positions: dict[str, tuple[int, int]] = {}
+        self.header_positions = _Positions(self)
 
     # ---- helpers --------------------------------------------------------------------------
 
-    def _position(self, token: Token, offset: int = 0) -> tuple[int, int]:
+    def position(self, token: Token, offset: int = 0) -> tuple[int, int]:
         line, column = token.line or 1, (token.column or 1) + offset
         # A token that starts a paragraph begins with the newline of the empty line before it.
         if token.value.startswith("\n") and offset == 0:
@@ -110,7 +123,7 @@ class LetterBuilder(Transformer[Token, Letter]):
         expected: str | None = None,
         at_line_start: bool = False,
     ) -> None:
-        line, column = self._position(token)
+        line, column = self.position(token)
         if at_line_start:
             column = 1
         self.diagnostics.append(
@@ -192,7 +205,7 @@ class LetterBuilder(Transformer[Token, Letter]):
                 )
                 continue
             values[name] = value
-            self.header_positions[name] = self._position(token)
+            self.header_positions.tokens[name] = token
         missing = [label for name, label in HEADER_FIELDS.items() if name not in values]
         if missing:
             first = fields[0][2]
