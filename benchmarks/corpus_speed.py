@@ -5,7 +5,8 @@ Run from the checkout after `pip install .`:  python benchmarks/corpus_speed.py 
 1. `imrparse generate --layout pdf` makes a pool of letters; those within 30% of the real
    letter's size are linked into corpora of 1,000 and 20,000 letters ("seed-sized").
 2. It reports `imrparse.parse()` letters/s in-process; `imrparse DIR --format jsonl` letters/s
-   end to end at --jobs 1 and --jobs 2 (output to /dev/null); the cold start of
+   end to end at --jobs 1 and --jobs 2 (output to /dev/null), for the generated corpus and
+   for the same number of copies of the real letter itself; the cold start of
    `imrparse corpus/real/seed-letter.txt` (median of 10 processes); and the peak resident
    memory of `imrparse DIR --format jsonl --jobs 1` at 1,000 and at 20,000 letters.
 
@@ -72,6 +73,15 @@ def make_corpus(folder: Path, count: int) -> Path:
     return corpus
 
 
+def seed_copies(folder: Path, count: int) -> Path:
+    """``count`` copies of the real letter (hard links: no disk space)."""
+    corpus = folder / f"seed-{count}"
+    corpus.mkdir()
+    for number in range(1, count + 1):
+        os.link(SEED, corpus / f"{number:06}.txt")
+    return corpus
+
+
 def parse_per_second(corpus: Path) -> float:
     texts = [p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*.txt"))]
     imrparse.parse(texts[0])
@@ -124,11 +134,14 @@ def main() -> None:
         mean = statistics.mean(p.stat().st_size for p in small.glob("*.txt"))
         print(f"corpus: seed-sized letters, mean {mean:,.0f} bytes (the seed: "
               f"{SEED.stat().st_size:,})")  # fmt: skip
-        print(f"parse() in-process:            {parse_per_second(large):8,.0f} letters/s")
-        one = end_to_end_per_second(large, 1)
-        two = end_to_end_per_second(large, 2)
-        print(f"imrparse DIR --jobs 1:         {one:8,.0f} letters/s")
-        print(f"imrparse DIR --jobs 2:         {two:8,.0f} letters/s ({two / one:.2f}x)")
+        copies = seed_copies(Path(folder), args.letters)
+        for name, corpus in (("generated", large), ("real-letter copies", copies)):
+            print(f"{name}: {args.letters:,} letters")
+            print(f"  parse() in-process:          {parse_per_second(corpus):8,.0f} letters/s")
+            one = end_to_end_per_second(corpus, 1)
+            two = end_to_end_per_second(corpus, 2)
+            print(f"  imrparse DIR --jobs 1:       {one:8,.0f} letters/s")
+            print(f"  imrparse DIR --jobs 2:       {two:8,.0f} letters/s ({two / one:.2f}x)")
         print(f"cold start (median of 10):     {cold_start_ms():8.0f} ms")
         small_rss, large_rss = peak_rss_mb(small), peak_rss_mb(large)
         print(f"peak RSS, 1,000 letters:       {small_rss:8.1f} MB")
