@@ -36,13 +36,14 @@ def _pypdfium2(data: bytes) -> list[str]:
     import pypdfium2
 
     document = pypdfium2.PdfDocument(data)
-    return [document[i].get_textpage().get_text_range() for i in range(len(document))]
+    return [str(document[i].get_textpage().get_text_range()) for i in range(len(document))]
 
 
 def _pdfminer(data: bytes) -> list[str]:
     from pdfminer.high_level import extract_text
 
-    return extract_text(io.BytesIO(data)).split("\f")
+    text = str(extract_text(io.BytesIO(data)))
+    return text.split("\f")
 
 
 EXTRACTORS: dict[str, Extractor] = {
