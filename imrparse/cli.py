@@ -102,6 +102,16 @@ class _Run:
         self.status = max(self.status, status)
 
 
+def _one_file(name: str) -> Source:
+    """The one input of a command that takes one file (not a directory), or ``-``."""
+    if name == "-":
+        return list_sources(["-"])[0]
+    if Path(name).is_dir():
+        _fail(f"'{name}' is a directory; this command takes one file")
+        sys.exit(EXIT_USAGE)
+    return Source(name, Path(name))
+
+
 def _fail(message: str) -> None:
     click.echo(f"imrparse: error: {message}", err=True)
 
@@ -383,8 +393,7 @@ def render(record: str, layout: str) -> None:
     The patient fields are not written: a letter states them in its clinical case summary.
     """
     try:
-        (source,) = list_sources([record])
-        data = json.loads(read_source(source, None).text)
+        data = json.loads(read_source(_one_file(record), None).text)
         letter = Letter.from_dict(data)
     except Unreadable as error:
         _fail(str(error))
@@ -410,7 +419,7 @@ def fmt(file: str, max_bytes: int) -> None:
     The output parses to the same record, and formatting it again changes nothing.
     """
     run = _Run(max_bytes)
-    for source, document in run.documents(list_sources([file])):
+    for source, document in run.documents([_one_file(file)]):
         try:
             if isinstance(document, LetterError):
                 raise document

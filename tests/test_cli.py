@@ -256,3 +256,13 @@ def test_generate_into_a_file_is_a_usage_error(tmp_path: Path) -> None:
     result = run("generate", "-n", "1", "--out", str(target))
     assert result.exit_code == 2
     assert "is a file" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["fmt", "render"])
+def test_a_one_file_command_given_a_directory_says_so(command: str, tmp_path: Path) -> None:
+    result = run(command, str(tmp_path))
+    assert result.exit_code == 2
+    assert (
+        result.stderr
+        == f"imrparse: error: '{tmp_path}' is a directory; this command takes one file\n"
+    )
