@@ -13,6 +13,7 @@ import codecs
 import re
 
 from .errors import Diagnostic, LetterError, Severity
+from .normalize import LINE_END
 
 __all__ = ["DEFAULT_MAX_BYTES", "check_text", "decode", "too_large"]
 
@@ -23,7 +24,6 @@ DEFAULT_MAX_BYTES = 10_000_000
 _SNIFF = 8192
 # Controls that text files legitimately hold: tab, line feed, vertical tab, form feed, return,
 # and the "file/group/record separator" controls some PDF tools emit.
-_LINE_END = re.compile(r"\r\n|\r|\n")
 _TEXT_CONTROLS = frozenset("\t\n\v\f\r\x1c\x1d\x1e")
 # The other control bytes: a text with many of them is binary.
 _BINARY_CONTROLS = bytes(b for b in range(0x20) if chr(b) not in _TEXT_CONTROLS)
@@ -140,7 +140,7 @@ def check_text(text: str) -> None:
     nul = body.find("\x00")
     if nul >= 0:
         # Lines end at CRLF, CR or LF, as everywhere else in imrparse.
-        before = _LINE_END.split(body[:nul])
+        before = LINE_END.split(body[:nul])
         line, column = len(before), len(before[-1]) + 1
         raise LetterError(
             [

@@ -20,7 +20,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 from .errors import Diagnostic, Severity
 from .grammar import GRAMMAR_FILE, parser
 from .normalize import INVISIBLE as _INVISIBLE
-from .normalize import NormalText
+from .normalize import LINE_END, NormalText
 from .resources import grammar_dir
 
 __all__ = ["diagnose", "not_a_letter"]
@@ -67,7 +67,7 @@ def _has_any_anchor(text: str) -> bool:
 
 
 def _not_a_letter(text: str) -> Diagnostic:
-    first_line = re.split(r"\r\n|\r|\n", text[:200], maxsplit=1)[0]
+    first_line = LINE_END.split(text[:200], maxsplit=1)[0]
     return Diagnostic(
         "IMR104",
         Severity.ERROR,

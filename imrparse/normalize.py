@@ -33,15 +33,23 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import NamedTuple
 
-__all__ = ["INVISIBLE", "NormalText", "Piece", "clean", "clean_with_columns", "normalize"]
+__all__ = [
+    "INVISIBLE",
+    "LINE_END",
+    "NormalText",
+    "Piece",
+    "clean",
+    "clean_with_columns",
+    "normalize",
+]
 
 # Characters that carry no text: soft hyphen, zero-width space/joiners, word joiner, BOM.
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _INVISIBLE_CHARS = frozenset(INVISIBLE)
-# Original line ends. A form feed is not a line end for the user's editor, so it splits a line
-# into segments without changing line numbers.
-_LINE_END = re.compile(r"\r\n|\r|\n")
+#: Original line ends, everywhere in imrparse (CRLF, CR, LF). A form feed is not a line end for
+#: the user's editor, so it splits a line into segments without changing line numbers.
+LINE_END = re.compile(r"\r\n|\r|\n")
 # The footer PDF tools leave at the foot (or head) of each page.
 _PAGE_FOOTER = re.compile(r"Page [0-9]+ of [0-9]+")
 _SOFT_HYPHEN_AT_END = re.compile("\u00ad[\\s\u200b\u200c\u200d\u2060\ufeff]*$")
@@ -145,7 +153,7 @@ class NormalText:
 def _segments(text: str) -> tuple[list[_Segment], tuple[str, ...]]:
     # (The hot loop of imrparse: the common case, a line with no form feed in an ASCII text,
     # takes the short way.)
-    source_lines = tuple(_LINE_END.split(text) if "\r" in text else text.split("\n"))
+    source_lines = tuple(LINE_END.split(text) if "\r" in text else text.split("\n"))
     if source_lines and source_lines[-1] == "" and len(source_lines) > 1:
         source_lines = source_lines[:-1]
     segments: list[_Segment] = []

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from .errors import Diagnostic, LetterError, Severity
+from .normalize import LINE_END
 
 if TYPE_CHECKING:
     import pypdf
@@ -28,7 +28,6 @@ __all__ = ["PdfText", "is_pdf", "pdf_text"]
 
 # A PDF starts with "%PDF-", possibly after some junk (readers look in the first 1 KB).
 _HEADER_WINDOW = 1024
-_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 def is_pdf(data: bytes) -> bool:
@@ -102,7 +101,7 @@ def pdf_text(data: bytes) -> PdfText:
     line = 1
     for page in pages:
         starts.append(line)
-        line += len(_LINE_END.split(page)) + 1
+        line += len(LINE_END.split(page)) + 1
     return PdfText("\n\f\n".join(pages), tuple(starts))
 
 
