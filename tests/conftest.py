@@ -14,8 +14,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from imrparse.schema import letter_schema
 
 # Hypothesis profiles. "ci" (the default) is fixed-seed and quick; "thorough" is the long run
-# (README: `python -m pytest --hypothesis-profile=thorough`). Property tests ask for a multiple
-# of the profile's count with `examples(n)`.
+# (README: `python -m pytest --hypothesis-profile=thorough`). Property tests that need more or
+# fewer examples than the profile's count ask for a multiple of it with `examples(factor)`.
 _SLOW_IS_FINE = [HealthCheck.too_slow, HealthCheck.data_too_large]
 settings.register_profile(
     "ci",
@@ -33,6 +33,15 @@ settings.register_profile(
     print_blob=True,
 )
 settings.load_profile("ci")
+
+
+def examples(factor: float, *, at_least: int = 0) -> settings:
+    """Settings for ``factor`` times the active profile's example count (never fewer than
+    ``at_least``)."""
+    profile = settings.default
+    assert profile is not None
+    return settings(max_examples=max(at_least, int(factor * profile.max_examples)))
+
 
 _VALIDATOR = jsonschema.Draft202012Validator(letter_schema())
 

@@ -1,14 +1,16 @@
 """Hostile input: every input gets a record or a clear error with a location, never a crash.
 
-Counts come from the Hypothesis profile, times a weight per property (`_times`): 2,400 examples
-across this file in CI (profile "ci", 200), 120,000 with ``--hypothesis-profile=thorough``.
+Counts come from the Hypothesis profile, times a weight per property (`conftest.examples`):
+2,400 examples across this file in CI (profile "ci", 200), 120,000 with
+``--hypothesis-profile=thorough``.
 """
 
 from __future__ import annotations
 
 import re
 
-from hypothesis import given, settings
+from conftest import examples
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 from layouts import seed_text
@@ -19,13 +21,6 @@ from imrparse.grammar import build_parser
 from imrparse.strategies import layouts, letters
 
 SEED = seed_text()
-
-
-def _times(weight: int) -> settings:
-    """The profile's example count, times ``weight``."""
-    profile = settings.default
-    assert profile is not None
-    return settings(max_examples=weight * profile.max_examples)
 
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
@@ -52,13 +47,13 @@ _VALID = st.one_of(
 )
 
 
-@_times(3)
+@examples(3)
 @given(st.text())
 def test_any_text_gives_a_letter_or_a_located_error(text: str) -> None:
     _assert_parses_or_says_where(text)
 
 
-@_times(3)
+@examples(3)
 @given(st.binary())
 def test_any_bytes_give_a_letter_or_a_letter_error(data: bytes) -> None:
     try:
@@ -67,7 +62,7 @@ def test_any_bytes_give_a_letter_or_a_letter_error(data: bytes) -> None:
         assert error.diagnostics and all(d.line >= 1 for d in error.diagnostics)
 
 
-@_times(2)
+@examples(2)
 @given(_VALID, st.lists(structural(), min_size=1, max_size=3))
 def test_a_mangled_letter_gives_a_letter_or_a_located_error(
     text: str, mutations: list[Mutation]
@@ -77,7 +72,7 @@ def test_a_mangled_letter_gives_a_letter_or_a_located_error(
     _assert_parses_or_says_where(text)
 
 
-@_times(2)
+@examples(2)
 @given(letters(), layouts(), st.lists(layout_only(), min_size=1, max_size=4))
 def test_a_change_of_layout_alone_keeps_the_record(
     letter: Letter, layout: object, mutations: list[Mutation]

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings
+from conftest import examples
+from hypothesis import given
 from layouts import seed_text
 from pdfs import pdf_of_letter, pdf_of_pages, scanned_pdf, seed_pages
 
@@ -21,15 +22,7 @@ from imrparse.strategies import letters
 SEED_RECORD = parse(seed_text())
 
 
-def _half(profile_count: int) -> int:
-    return max(100, profile_count // 2)
-
-
-_PROFILE = settings.default
-assert _PROFILE is not None
-
-
-@settings(max_examples=_half(_PROFILE.max_examples))
+@examples(0.5, at_least=100)
 @given(letters(codec="cp1252"))
 def test_a_generated_letter_as_a_pdf_parses_back_to_its_record(letter: Letter) -> None:
     assert parse_bytes(pdf_of_letter(letter)) == letter
