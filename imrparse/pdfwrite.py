@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from .record import Letter
 from .render import Layout, render
 
-__all__ = ["PDF_LAYOUT", "letter_pdf", "pages_pdf"]
+__all__ = ["PDF_LAYOUT", "letter_pdf", "pages_pdf", "rendered_pages"]
 
 _PAGE_WIDTH, _PAGE_HEIGHT, _MARGIN = 612, 792, 72  # points: 8.5 x 11 inches, 1 inch
 _FONT_SIZE, _LEADING = 9, 12
@@ -77,7 +77,12 @@ def pages_pdf(pages: Sequence[Sequence[str]]) -> bytes:
     return bytes(out)
 
 
+def rendered_pages(letter: Letter, layout: Layout = PDF_LAYOUT) -> list[list[str]]:
+    """The letter rendered in a plain paged layout, as pages of lines ("" between paragraphs)."""
+    text = render(letter, layout)
+    return [page.rstrip("\n").split("\n") for page in text.split("\f\n")]
+
+
 def letter_pdf(letter: Letter, layout: Layout = PDF_LAYOUT) -> bytes:
     """The letter as a PDF: rendered in a paged layout, one PDF page per page."""
-    text = render(letter, layout)
-    return pages_pdf([page.rstrip("\n").split("\n") for page in text.split("\f\n")])
+    return pages_pdf(rendered_pages(letter, layout))

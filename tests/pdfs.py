@@ -11,11 +11,11 @@ import io
 from fpdf import FPDF
 from layouts import pages
 
-from imrparse import Layout, Letter, render
+from imrparse import Layout, Letter
+from imrparse.pdfwrite import PDF_LAYOUT, rendered_pages
 
-# 54 lines of 12 pt fit between one-inch margins on US Letter (792 pt high).
-LINES_PER_PAGE = 50
-LAYOUT = Layout("plain", width=95, page_lines=LINES_PER_PAGE, footers=True)
+# PDF_LAYOUT's 50 lines and a footer fit in the 54 lines of 12 pt between one-inch margins on
+# US Letter (792 pt high).
 
 
 def _document(**encryption: str) -> FPDF:
@@ -40,11 +40,9 @@ def pdf_of_pages(pages: list[list[str]], **encryption: str) -> bytes:
     return bytes(pdf.output())
 
 
-def pdf_of_letter(letter: Letter, layout: Layout = LAYOUT) -> bytes:
+def pdf_of_letter(letter: Letter, layout: Layout = PDF_LAYOUT) -> bytes:
     """The letter rendered in a paged layout, one PDF page per page."""
-    text = render(letter, layout)
-    pages = [page.rstrip("\n").split("\n") for page in text.split("\f\n")]
-    return pdf_of_pages(pages)
+    return pdf_of_pages(rendered_pages(letter, layout))
 
 
 def scanned_pdf(pages: int = 2) -> bytes:
