@@ -12,11 +12,10 @@ from .checks import consistency_warnings
 from .decode import DEFAULT_MAX_BYTES, check_text, decode, too_large
 from .diagnose import diagnose, not_a_letter
 from .errors import Diagnostic, LetterError
-from .grammar import parser
 from .normalize import normalize
 from .pdf import PdfText, is_pdf, pdf_text
 from .record import Letter
-from .transform import LetterBuilder
+from .transform import read_letter
 
 __all__ = [
     "Document",
@@ -39,11 +38,9 @@ def _analyze(text: str) -> tuple[Letter | None, list[Diagnostic]]:
         return None, [other]
     normal = normalize(text)
     try:
-        tree = parser().parse(normal.text)
+        letter, builder = read_letter(normal)
     except UnexpectedInput as error:
         return None, [diagnose(error, normal)]
-    builder = LetterBuilder(normal)
-    letter = builder.transform(tree)
     diagnostics = builder.diagnostics
     if not diagnostics:
         diagnostics = consistency_warnings(letter, normal, builder.header_positions)

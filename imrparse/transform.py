@@ -1,4 +1,7 @@
-"""The parse tree to a `Letter`: one method per named rule of grammar/imr.lark.
+"""Normal text to a `Letter`: one method per named rule of grammar/imr.lark.
+
+The methods run inside the parser, as it reduces each rule (Lark's embedded transformer), so no
+parse tree is built: `read_letter` goes from normal text to the record in one pass.
 
 Slot values the grammar cannot judge (a real calendar date, each header field once, a heading
 where free text should be) are checked here, and each problem becomes a `Diagnostic` at its
@@ -9,14 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
+from typing import Any, cast
 
 from lark import Token, Transformer
 
 from .errors import Diagnostic, Severity
 from .facts import read_guideline, read_patient
+from .grammar import build_parser
 from .normalize import NormalText
 from .record import (
     CaseHeader,
@@ -28,7 +33,7 @@ from .record import (
     Reviewer,
 )
 
-__all__ = ["HEADER_FIELDS", "LetterBuilder"]
+__all__ = ["HEADER_FIELDS", "LetterBuilder", "read_letter"]
 
 #: The case header's fields, in the order of the record, with the label each has in a letter.
 HEADER_FIELDS: dict[str, str] = {
@@ -95,10 +100,16 @@ class _Positions:
 
 
 class LetterBuilder(Transformer[Token, Letter]):
-    """Builds the record; problems found on the way collect in ``diagnostics``."""
+    """Builds the record; problems found on the way collect in ``diagnostics``.
 
-    def __init__(self, normal: NormalText) -> None:
+    One builder serves many letters, one at a time: `begin` readies it for the next."""
+
+    def __init__(self, normal: NormalText | None = None) -> None:
         super().__init__()
+        self.begin(normal or NormalText("", ((),), (), paragraphs_known=False))
+
+    def begin(self, normal: NormalText) -> None:
+        """Forget the last letter; build the next from ``normal``."""
         self.normal = normal
         self.diagnostics: list[Diagnostic] = []
         #: Where each case header field stands in the original input, for later checks.
@@ -305,3 +316,27 @@ class LetterBuilder(Transformer[Token, Letter]):
             patient=read_patient(summary),
             determinations=determinations,
         )
+
+
+class _Reader(threading.local):
+    """Each thread's parser, with its own builder inside (a builder holds one letter's state)."""
+
+    def __init__(self) -> None:
+        self.builder = LetterBuilder()
+        self.parser = build_parser(disk_cache=True, transformer=self.builder)
+
+
+_reader: _Reader | None = None
+
+
+def read_letter(normal: NormalText) -> tuple[Letter, LetterBuilder]:
+    """Parse normal text into its record, and the builder that holds what it found on the way
+    (``diagnostics``, ``header_positions``) until the thread reads its next letter.
+
+    Raise Lark's `UnexpectedInput` where the text leaves the grammar."""
+    global _reader
+    if _reader is None:
+        _reader = _Reader()
+    _reader.builder.begin(normal)
+    letter = cast(Letter, _reader.parser.parse(normal.text))
+    return letter, _reader.builder
