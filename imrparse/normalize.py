@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import Enum
 from typing import NamedTuple
 
 __all__ = [
@@ -88,27 +87,80 @@ def clean_with_columns(raw: str) -> tuple[str, list[int]]:
 
 
 class Piece(NamedTuple):
-    """A stretch of one original line: its 1-based line number, 0-based start, and raw text.
-
-    (A named tuple, not a dataclass: a 10 MB input makes a million of them, and tuples are
-    several times cheaper to make.)"""
+    """A stretch of one original line: its 1-based line number, 0-based start, and raw text."""
 
     line: int
     start: int
     raw: str
 
 
-class _Kind(Enum):
-    TEXT = "text"
-    EMPTY = "empty"  # a line with nothing on it
-    SPACE = "space"  # a line with only whitespace on it: pypdf's empty line of the page
-    FOOTER = "footer"
+# The kind of each segment (a line, or a stretch of one between form feeds), one character
+# each, so that a text's kinds are a string that str methods and regexes scan at C speed.
+_TEXT, _EMPTY, _SPACE, _FOOTER = "T", "E", "S", "F"
+_EMPTY_OR_SPACE = "ES"
+# Two segments, neither empty, one after the other: the text is not double-spaced.
+_TOUCHING = re.compile("[^E][^E]")
 
 
-class _Segment(NamedTuple):
-    kind: _Kind
-    piece: Piece
-    text: str
+@dataclass(frozen=True)
+class _Segments:
+    """The stretches of the original lines that the normal text is made from: their raw text,
+    cleaned text and kind. Without form feeds each is a whole line (``lines`` and ``starts``
+    are then None: segment i is line i + 1 from its start)."""
+
+    raws: list[str]
+    cleaned: list[str]
+    kinds: str
+    lines: list[int] | None = None
+    starts: list[int] | None = None
+
+    @classmethod
+    def of(cls, text: str, source_lines: list[str]) -> _Segments:
+        # (The hot loop of imrparse: everything per line is a comprehension or a C method.)
+        if "\f" in text:
+            raws, lines, starts = _split_pages(source_lines)
+        else:
+            raws, lines, starts = source_lines, None, None
+        if text.isascii() or not _INVISIBLE.search(text):
+            cleaned = [" ".join(raw.split()) for raw in raws]
+        else:
+            cleaned = [clean(raw) for raw in raws]
+        kinds = "".join(
+            [
+                (_TEXT if text[:5] != "Page " or not _PAGE_FOOTER.fullmatch(text) else _FOOTER)
+                if text
+                else (_SPACE if raw else _EMPTY)
+                for raw, text in zip(raws, cleaned, strict=True)
+            ]
+        )
+        return cls(raws, cleaned, kinds, lines, starts)
+
+    def piece(self, index: int) -> Piece:
+        if self.lines is None or self.starts is None:
+            return Piece(index + 1, 0, self.raws[index])
+        return Piece(self.lines[index], self.starts[index], self.raws[index])
+
+
+def _split_pages(source_lines: list[str]) -> tuple[list[str], list[int], list[int]]:
+    """Lines split at form feeds. A form feed marks a page break: the empty stretches around
+    it are not empty lines, so they are left out."""
+    raws: list[str] = []
+    lines: list[int] = []
+    starts: list[int] = []
+    for number, line in enumerate(source_lines, start=1):
+        if "\f" not in line:
+            raws.append(line)
+            lines.append(number)
+            starts.append(0)
+            continue
+        start = 0
+        for part in line.split("\f"):
+            if part.strip():
+                raws.append(part)
+                lines.append(number)
+                starts.append(start)
+            start += len(part) + 1
+    return raws, lines, starts
 
 
 @dataclass(frozen=True)
@@ -116,22 +168,29 @@ class NormalText:
     """The normal text the grammar reads, and the way back to the original input."""
 
     text: str
-    #: For each line of ``text`` (1-based, so index 0 is unused), the pieces of the original
+    #: For each line of ``text`` (1-based, so index 0 is unused), the segments of the original
     #: input it was made from; an empty tuple for the blank lines between paragraphs.
-    origins: tuple[tuple[Piece, ...], ...]
+    origins: list[tuple[int, ...]]
     #: The original input's lines, for excerpts.
-    source_lines: tuple[str, ...]
+    source_lines: list[str]
     #: False when the input had no blank lines, so paragraph breaks could not be known.
     paragraphs_known: bool
+    segments: _Segments | None = None
+
+    def pieces(self, line: int) -> list[Piece]:
+        """The pieces of the original input that line ``line`` of ``text`` was made from."""
+        if self.segments is None or not 0 < line < len(self.origins):
+            return []
+        return [self.segments.piece(index) for index in self.origins[line]]
 
     def locate(self, line: int, column: int) -> tuple[int, int]:
         """Map a 1-based line and column of ``text`` to the original input's line and column."""
         line = max(1, min(line, len(self.origins) - 1)) if len(self.origins) > 1 else 1
-        pieces = self.origins[line] if line < len(self.origins) else ()
+        pieces = self.pieces(line)
         while not pieces and line + 1 < len(self.origins):
             # A blank line between paragraphs: point at the start of the next paragraph.
             line, column = line + 1, 1
-            pieces = self.origins[line]
+            pieces = self.pieces(line)
         if not pieces:
             last = len(self.source_lines)
             return last, len(self.source_lines[-1]) + 1 if self.source_lines else 1
@@ -150,128 +209,80 @@ class NormalText:
         return self.source_lines[line - 1] if 0 < line <= len(self.source_lines) else ""
 
 
-def _segments(text: str) -> tuple[list[_Segment], tuple[str, ...]]:
-    # (The hot loop of imrparse: the common case, a line with no form feed in an ASCII text,
-    # takes the short way.)
-    source_lines = tuple(LINE_END.split(text) if "\r" in text else text.split("\n"))
-    if source_lines and source_lines[-1] == "" and len(source_lines) > 1:
-        source_lines = source_lines[:-1]
-    segments: list[_Segment] = []
-    append = segments.append
-    form_feeds = "\f" in text
-    plain = text.isascii()  # then no invisible characters to remove
-    for number, line in enumerate(source_lines, start=1):
-        if form_feeds and "\f" in line:
-            # A form feed marks a page break; the empty stretches around it are not empty lines.
-            start = 0
-            for part in line.split("\f"):
-                if part.strip():
-                    append(_segment(Piece(number, start, part), clean(part)))
-                start += len(part) + 1
-            continue
-        cleaned = " ".join(line.split()) if plain else clean(line)
-        if cleaned and not cleaned.startswith("Page "):
-            append(_Segment(_TEXT, Piece(number, 0, line), cleaned))  # (_segment, inlined)
-        else:
-            append(_segment(Piece(number, 0, line), cleaned))
-    return segments, source_lines
+def _is_double_spaced(kinds: str) -> bool:
+    """No two segments touch, at least two hold text, and some gap is wider than one empty
+    line (two empty lines running, or a line of spaces)."""
+    return (
+        _TOUCHING.search(kinds) is None
+        and kinds.count(_TEXT) >= 2
+        and ("EE" in kinds or _SPACE in kinds)
+    )
 
 
-# The kinds as plain module constants: the loops below compare them for every line.
-_TEXT, _EMPTY, _SPACE, _FOOTER = _Kind.TEXT, _Kind.EMPTY, _Kind.SPACE, _Kind.FOOTER
+def _undouble(kinds: str) -> list[int]:
+    """The segments left when the empty line after each other segment is dropped."""
+    return [
+        index
+        for index, kind in enumerate(kinds)
+        if kind != _EMPTY or index == 0 or kinds[index - 1] == _EMPTY
+    ]
 
 
-def _segment(piece: Piece, text: str) -> _Segment:
-    if not text:
-        kind = _EMPTY if piece.raw == "" else _SPACE
-    elif text.startswith("Page ") and _PAGE_FOOTER.fullmatch(text):
-        kind = _FOOTER
-    else:
-        kind = _TEXT
-    return _Segment(kind, piece, text)
-
-
-def _is_double_spaced(segments: list[_Segment]) -> bool:
-    kinds = [segment.kind for segment in segments]
-    texts = 0
-    wide_gap = False
-    for kind, following in zip(kinds, [*kinds[1:], None], strict=True):
-        if kind is _EMPTY:
-            wide_gap = wide_gap or following is _EMPTY
-            continue
-        texts += kind is _TEXT
-        wide_gap = wide_gap or kind is _SPACE
-        if following is not None and following is not _EMPTY:
-            return False
-    return texts >= 2 and wide_gap
-
-
-def _undouble(segments: list[_Segment]) -> list[_Segment]:
-    kept: list[_Segment] = []
-    skip = False
-    for segment in segments:
-        if skip and segment.kind is _EMPTY:
-            skip = False
-            continue
-        kept.append(segment)
-        skip = segment.kind is not _EMPTY
-    return kept
-
-
-def _drop_footers(segments: list[_Segment]) -> list[_Segment]:
-    kept: list[_Segment] = []
-    for segment in segments:
-        if segment.kind is _FOOTER:
-            while kept and kept[-1].kind in (_EMPTY, _SPACE):
+def _drop_footers(kinds: str, order: list[int]) -> list[int]:
+    """Without the footer segments, and the blank lines just above each."""
+    kept: list[int] = []
+    for index in order:
+        if kinds[index] == _FOOTER:
+            while kept and kinds[kept[-1]] in _EMPTY_OR_SPACE:
                 kept.pop()
             continue
-        kept.append(segment)
+        kept.append(index)
     return kept
 
 
 def normalize(text: str) -> NormalText:
     """Turn a letter in any layout of LETTER-FORMAT §3 into the normal text the grammar reads."""
     text = text.removeprefix("\ufeff")
-    segments, source_lines = _segments(text)
-    if _is_double_spaced(segments):
-        segments = _undouble(segments)
-    segments = _drop_footers(segments)
-    space_marks_paragraphs = any(s.kind is _SPACE for s in segments)
-    breaking = (_SPACE,) if space_marks_paragraphs else (_SPACE, _EMPTY)
+    source_lines = LINE_END.split(text) if "\r" in text else text.split("\n")
+    if source_lines and source_lines[-1] == "" and len(source_lines) > 1:
+        source_lines.pop()
+    segments = _Segments.of(text, source_lines)
+    kinds, cleaned, raws = segments.kinds, segments.cleaned, segments.raws
+    order = _undouble(kinds) if _is_double_spaced(kinds) else list(range(len(kinds)))
+    if _FOOTER in kinds:
+        order = _drop_footers(kinds, order)
+    space_marks_paragraphs = any(kinds[index] == _SPACE for index in order)
+    breaking = _SPACE if space_marks_paragraphs else _EMPTY_OR_SPACE
+    soft_hyphens = "\u00ad" in text
 
     lines: list[str] = []
-    origins: list[tuple[Piece, ...]] = [()]
+    origins: list[tuple[int, ...]] = [()]
     paragraphs_known = False
     pending_break = False
-    joined: list[Piece] | None = None  # a line ending in a soft hyphen, waiting for the next
-    for segment in segments:
-        if segment.kind is not _TEXT:
-            pending_break = pending_break or segment.kind in breaking
+    joined = False  # the last line ended in a soft hyphen: the word goes on on the next
+    for index in order:
+        kind = kinds[index]
+        if kind != _TEXT:
+            pending_break = pending_break or kind in breaking
             continue
-        if lines and pending_break:
+        if pending_break and lines:
             paragraphs_known = True
-            if joined is not None:
+            if joined:
                 lines[-1] = lines[-1].removesuffix("\u00ad")
-                joined = None
+                joined = False
             lines.append("")
             origins.append(())
         pending_break = False
-        piece_text = segment.text
-        if joined is not None:
-            # The previous line ended in a soft hyphen: the word goes on here, with no space.
-            lines[-1] = lines[-1].removesuffix("\u00ad") + piece_text
-            joined.append(segment.piece)
-            origins[-1] = tuple(joined)
+        if joined:
+            lines[-1] = lines[-1].removesuffix("\u00ad") + cleaned[index]
+            origins[-1] = (*origins[-1], index)
         else:
-            lines.append(piece_text)
-            origins.append((segment.piece,))
-        raw = segment.piece.raw
-        if "\u00ad" in raw and _SOFT_HYPHEN_AT_END.search(raw):
-            joined = list(origins[-1])
-            lines[-1] = lines[-1] + "\u00ad"
-        else:
-            joined = None
-    if joined is not None:
+            lines.append(cleaned[index])
+            origins.append((index,))
+        joined = soft_hyphens and _SOFT_HYPHEN_AT_END.search(raws[index]) is not None
+        if joined:
+            lines[-1] += "\u00ad"
+    if joined:
         lines[-1] = lines[-1].removesuffix("\u00ad")
-    normal = "".join(line + "\n" for line in lines)
-    return NormalText(normal, tuple(origins), source_lines, paragraphs_known)
+    normal = "".join([line + "\n" for line in lines])
+    return NormalText(normal, origins, source_lines, paragraphs_known, segments)

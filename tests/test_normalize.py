@@ -61,3 +61,12 @@ def test_locate_maps_back_to_original_line_and_column() -> None:
 def test_locate_counts_crlf_as_one_line_end() -> None:
     normal = normalize("a\r\nb\r\nccc dd\r\n")
     assert normal.locate(3, 5) == (3, 5)
+
+
+def test_text_of_nothing_but_page_breaks_and_footers_normalizes_to_nothing() -> None:
+    for text in ("\f", "\f\f\n", "Page 1 of 1\n\f", "\n\n \n"):
+        normal = normalize(text)
+        assert normal.text == ""
+        # Any place in it is the end of the input.
+        last = normal.source_lines[-1]
+        assert normal.locate(1, 1) == (len(normal.source_lines), len(last) + 1)
