@@ -6,8 +6,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from lark.exceptions import UnexpectedInput
-
 from .checks import consistency_warnings
 from .decode import DEFAULT_MAX_BYTES, check_text, decode, too_large
 from .diagnose import diagnose, not_a_letter
@@ -37,13 +35,15 @@ def _analyze(text: str) -> tuple[Letter | None, list[Diagnostic]]:
     if other is not None:
         return None, [other]
     normal = normalize(text)
-    try:
-        letter, builder = read_letter(normal)
-    except UnexpectedInput as error:
-        return None, [diagnose(error, normal)]
-    diagnostics = builder.diagnostics
+    reading = read_letter(normal)
+    if reading.error is not None:
+        # The problems in the parts read before the parse stopped, and why it stopped.
+        found = [*reading.diagnostics, diagnose(reading.error, normal)]
+        return None, sorted(found, key=lambda d: (d.line, d.column))
+    letter, diagnostics = reading.letter, reading.diagnostics
+    assert letter is not None
     if not diagnostics:
-        diagnostics = consistency_warnings(letter, normal, builder.header_positions)
+        diagnostics = consistency_warnings(letter, normal, reading.header_positions)
     return (None if any(d.is_error for d in diagnostics) else letter), diagnostics
 
 

@@ -251,7 +251,12 @@ class _Diagnoser:
                 found=_short(token.value.strip()),
             )
         wanted = [n for n in expected if n not in ("LINE", "PARA_LINE", "REST", "ITEM_TEXT")]
-        found = _short(token.value.strip())
+        # (A free-text token is a line and the lines that run on after it: name the line.)
+        found = _short(
+            token.value.strip().partition("\n")[0]
+            if token.type in _FREE_TEXT
+            else token.value.strip()
+        )
         repeated = token.type in _boilerplate() and self._appeared_before(token)
         if repeated or (wanted and token.type in _boilerplate()):
             if repeated:

@@ -18,6 +18,7 @@ from itertools import pairwise
 from typing import Any, cast
 
 from lark import Token, Transformer
+from lark.exceptions import UnexpectedInput
 
 from .errors import Diagnostic, Severity
 from .facts import read_guideline, read_patient
@@ -33,7 +34,7 @@ from .record import (
     Reviewer,
 )
 
-__all__ = ["HEADER_FIELDS", "LetterBuilder", "read_letter"]
+__all__ = ["HEADER_FIELDS", "LetterBuilder", "Reading", "read_letter"]
 
 #: The case header's fields, in the order of the record, with the label each has in a letter.
 HEADER_FIELDS: dict[str, str] = {
@@ -151,18 +152,28 @@ class LetterBuilder(Transformer[Token, Letter]):
         )
 
     def _text_of(self, tokens: list[Token]) -> str:
+        """The text of free-text tokens, their lines joined by spaces (normal lines are
+        already cleaned). A heading or label read as free text is out of place; only a token's
+        first line can be one (the lines that run on never are: see _RUN_ON in the grammar)."""
+        parts = []
         for token in tokens:
-            line = token.value.strip()
-            if token.type in ("LINE", "PARA_LINE") and _OUT_OF_PLACE.match(line):
-                heading = _OUT_OF_PLACE.match(line)
-                assert heading is not None
-                self._problem(
-                    "IMR202",
-                    f"'{heading.group(0)}' is out of place here",
-                    token,
-                    found=line[:60],
-                )
-        return " ".join(t.value.strip() for t in tokens if t.value.strip())
+            text = token.value.strip()
+            if not text:
+                continue
+            if token.type in ("LINE", "PARA_LINE"):
+                self._check_in_place(token, text.partition("\n")[0])
+            parts.append(text.replace("\n", " "))
+        return " ".join(parts)
+
+    def _check_in_place(self, token: Token, line: str) -> None:
+        heading = _OUT_OF_PLACE.match(line)
+        if heading is None:
+            return
+        phrase = heading.group(0)
+        before = self.normal.text[: token.start_pos or 0]
+        again = re.search(r"(?:^|\n)" + r"\s".join(map(re.escape, phrase.split(" "))), before)
+        where = "appears again here, out of place" if again else "is out of place here"
+        self._problem("IMR202", f"'{phrase}' {where}", token, found=line[:60])
 
     # ---- case header ----------------------------------------------------------------------
 
@@ -329,14 +340,28 @@ class _Reader(threading.local):
 _reader: _Reader | None = None
 
 
-def read_letter(normal: NormalText) -> tuple[Letter, LetterBuilder]:
-    """Parse normal text into its record, and the builder that holds what it found on the way
-    (``diagnostics``, ``header_positions``) until the thread reads its next letter.
+@dataclass(frozen=True)
+class Reading:
+    """What reading one letter gave: the record, or where the text left the grammar; and the
+    problems found in the parts read before that."""
 
-    Raise Lark's `UnexpectedInput` where the text leaves the grammar."""
+    letter: Letter | None
+    error: UnexpectedInput | None
+    diagnostics: list[Diagnostic]
+    #: Where each case header field stands in the original input, for later checks.
+    header_positions: _Positions
+
+
+def read_letter(normal: NormalText) -> Reading:
+    """Parse normal text into its record, building it as the parser goes."""
     global _reader
     if _reader is None:
         _reader = _Reader()
-    _reader.builder.begin(normal)
-    letter = cast(Letter, _reader.parser.parse(normal.text))
-    return letter, _reader.builder
+    builder = _reader.builder
+    builder.begin(normal)
+    try:
+        letter: Letter | None = cast(Letter, _reader.parser.parse(normal.text))
+        error = None
+    except UnexpectedInput as unexpected:
+        letter, error = None, unexpected
+    return Reading(letter, error, builder.diagnostics, builder.header_positions)
