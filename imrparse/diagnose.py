@@ -18,10 +18,11 @@ from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from .errors import Diagnostic, Severity
-from .grammar import GRAMMAR_FILE, parser
+from .grammar import GRAMMAR_FILE
 from .normalize import INVISIBLE as _INVISIBLE
 from .normalize import LINE_END, NormalText
 from .resources import grammar_dir
+from .transform import HEADER_FIELDS
 
 __all__ = ["diagnose", "not_a_letter"]
 
@@ -94,17 +95,14 @@ def not_a_letter(text: str) -> Diagnostic | None:
 def _boilerplate() -> dict[str, str]:
     """Terminal name to the boilerplate text it stands for, read from the grammar itself."""
     text = (grammar_dir() / GRAMMAR_FILE).read_text(encoding="utf-8")
-    table = dict(_BOILERPLATE_RULE.findall(text))
-    # The header labels are anonymous terminals; Lark names them __ANON_n.
-    for terminal in parser().terminals:
-        if not terminal.name.startswith("__ANON"):
-            continue
-        if terminal.pattern.type == "str":
-            table[terminal.name] = terminal.pattern.value
-        else:
-            words = re.split(r"\[ (?:\\n|\n)\]", terminal.pattern.value)
-            table[terminal.name] = " ".join(re.sub(r"\\(.)", r"\1", w) for w in words)
-    return table
+    return dict(_BOILERPLATE_RULE.findall(text))
+
+
+@cache
+def _header_labels() -> frozenset[str]:
+    """The terminals of the case header's seven labels."""
+    labels = {f"{label}:" for label in HEADER_FIELDS.values()}
+    return frozenset(name for name, phrase in _boilerplate().items() if phrase in labels)
 
 
 def _describe(name: str) -> str:
@@ -122,8 +120,8 @@ def _expected(names: set[str] | frozenset[str]) -> list[str]:
     # Free text is implied by any label, so the structural terminals come first; the seven
     # header labels are one thing to a reader.
     order = sorted(names, key=lambda n: (n in _FREE_TEXT, n))
-    described = [_describe(n) for n in order if not n.startswith("__ANON")]
-    if any(n.startswith("__ANON") for n in names):
+    described = [_describe(n) for n in order if n not in _header_labels()]
+    if any(n in _header_labels() for n in names):
         described.append("a case header field")
     return described
 
@@ -220,7 +218,7 @@ class _Diagnoser:
                     expected=what,
                     found=found_word,
                 )
-        literals = [n for n in allowed if n in _boilerplate() and not n.startswith("__ANON")]
+        literals = [n for n in allowed if n in _boilerplate() and n not in _header_labels()]
         if literals:
             return self._wording(literals, offset, line, column)
         return None
@@ -362,7 +360,7 @@ class _Diagnoser:
         phrases = [
             (name, phrase)
             for name, phrase in _boilerplate().items()
-            if len(phrase) < 120 and not name.startswith("__ANON")
+            if len(phrase) < 120 and name not in _header_labels()
         ]
         first = max(1, error_line - _SCAN_LINES)
         for line in range(first, min(error_line, len(self.lines)) + 1):

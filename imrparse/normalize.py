@@ -121,7 +121,7 @@ class _Segments:
             raws, lines, starts = _split_pages(source_lines)
         else:
             raws, lines, starts = source_lines, None, None
-        if text.isascii() or not _INVISIBLE.search(text):
+        if text.isascii() or not any(char in text for char in INVISIBLE):
             cleaned = [" ".join(raw.split()) for raw in raws]
         else:
             cleaned = [clean(raw) for raw in raws]
