@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
 from .checks import consistency_warnings
 from .decode import DEFAULT_MAX_BYTES, check_text, decode, too_large
@@ -100,10 +99,16 @@ def read_document(
     path: str | os.PathLike[str], *, max_bytes: int | None = DEFAULT_MAX_BYTES
 ) -> Document:
     """Read a letter file (text or PDF). Raise `OSError` if it cannot be read."""
-    file = Path(path)
-    if max_bytes is not None and file.is_file() and file.stat().st_size > max_bytes:
-        raise too_large(file.stat().st_size, max_bytes)
-    return load_document(file.read_bytes(), max_bytes=max_bytes)
+    with open(path, "rb") as file:
+        if max_bytes is None:
+            data = file.read()
+        else:
+            # Never more than one byte past the limit, whatever the file's size (or a device's).
+            data = file.read(max_bytes + 1)
+            if len(data) > max_bytes:
+                size = os.fstat(file.fileno()).st_size
+                raise too_large(max(size, len(data)), max_bytes)
+    return load_document(data, max_bytes=max_bytes)
 
 
 def parse_bytes(data: bytes, *, max_bytes: int | None = DEFAULT_MAX_BYTES) -> Letter:

@@ -82,15 +82,20 @@ def _letters_under(folder: str) -> Iterator[str]:
     """Letter files under ``folder``, depth first, each directory's entries sorted by name
     (the order of sorted paths). Symbolic links to directories are not followed (no loops)."""
     try:
-        names = sorted(os.listdir(folder))  # names only: a flat folder of 100,000 letters is
-    except OSError:  # a list of 100,000 short strings, nothing more
+        # Names and types only (a directory listing says both, with no stat per file): a flat
+        # folder of 100,000 letters is a list of 100,000 short entries, nothing more.
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:
         return
-    for name in names:
-        path = os.path.join(folder, name)
-        if os.path.isdir(path) and not os.path.islink(path):
-            yield from _letters_under(path)
-        elif name.lower().endswith(LETTER_SUFFIXES) and os.path.isfile(path):
-            yield path
+    for entry in entries:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _letters_under(entry.path)
+            elif entry.name.lower().endswith(LETTER_SUFFIXES) and entry.is_file():
+                yield entry.path
+        except OSError:
+            continue
 
 
 def read_source(source: Source, max_bytes: int | None) -> Document:

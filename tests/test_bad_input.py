@@ -3,15 +3,18 @@ message and exit code the row shows. The inputs are built here, one builder per 
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from layouts import seed_text
 from pdfs import pdf_of_pages, scanned_pdf, seed_pages
 
+import imrparse.api
 from imrparse.cli import main
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "BAD-INPUT.md"
@@ -55,15 +58,14 @@ def _mixed(text: str) -> bytes:
 
 
 def _unreadable(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Tests may run as root, for whom a mode of 000 does not stop reading: refuse it here.
-    original = Path.read_bytes
+    # Tests may run as root, for whom a mode of 000 does not stop reading: refuse it here, where
+    # imrparse opens its files.
+    def refusing_open(file: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Any:
+        if Path(file).name == path.name:
+            raise PermissionError(13, "Permission denied", str(file))
+        return open(file, *args, **kwargs)
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == path.name:
-            raise PermissionError(13, "Permission denied", str(self))
-        return original(self)
-
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(imrparse.api, "open", refusing_open, raising=False)
 
 
 # File name (as the table's second column gives it) -> its content.
