@@ -81,21 +81,41 @@ def count_sources(names: Iterable[str]) -> int:
 def _letters_under(folder: str) -> Iterator[str]:
     """Letter files under ``folder``, depth first, each directory's entries sorted by name
     (the order of sorted paths). Symbolic links to directories are not followed (no loops)."""
+    # Names only, and the few that are directories (a listing says which, with no stat per
+    # file): a flat folder of 100,000 letters is a list of 100,000 short strings, nothing more.
+    names: list[str] = []
+    folders: set[str] = set()
     try:
-        # Names and types only (a directory listing says both, with no stat per file): a flat
-        # folder of 100,000 letters is a list of 100,000 short entries, nothing more.
         with os.scandir(folder) as listing:
-            entries = sorted(listing, key=lambda entry: entry.name)
+            for entry in listing:
+                if _is_folder(entry):
+                    folders.add(entry.name)
+                elif not (entry.name.lower().endswith(LETTER_SUFFIXES) and _is_file(entry)):
+                    continue
+                names.append(entry.name)
     except OSError:
         return
-    for entry in entries:
-        try:
-            if entry.is_dir(follow_symlinks=False):
-                yield from _letters_under(entry.path)
-            elif entry.name.lower().endswith(LETTER_SUFFIXES) and entry.is_file():
-                yield entry.path
-        except OSError:
-            continue
+    names.sort()
+    for name in names:
+        path = os.path.join(folder, name)
+        if name in folders:
+            yield from _letters_under(path)
+        else:
+            yield path
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return True  # a letter's name: reading it will say what is wrong
 
 
 def read_source(source: Source, max_bytes: int | None) -> Document:
