@@ -28,8 +28,10 @@ How paragraph breaks are told apart from layout noise, step by step:
 
 from __future__ import annotations
 
+import operator
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import NamedTuple
 
 __all__ = [
@@ -168,14 +170,31 @@ class NormalText:
     """The normal text the grammar reads, and the way back to the original input."""
 
     text: str
-    #: For each line of ``text`` (1-based, so index 0 is unused), the segments of the original
-    #: input it was made from; an empty tuple for the blank lines between paragraphs.
-    origins: list[tuple[int, ...]]
     #: The original input's lines, for excerpts.
     source_lines: list[str]
     #: False when the input had no blank lines, so paragraph breaks could not be known.
     paragraphs_known: bool
     segments: _Segments | None = None
+    #: The text segments the lines of ``text`` are made of, in order, and what follows each
+    #: in ``text``: "\n", "\n\n" (a paragraph break) or "" (a soft hyphen joined the next).
+    texts: list[int] = field(default_factory=list)
+    separators: list[str] = field(default_factory=list)
+
+    @cached_property
+    def origins(self) -> list[tuple[int, ...]]:
+        """For each line of ``text`` (1-based, so index 0 is unused), the segments of the
+        original input it was made from; an empty tuple for the blank lines between paragraphs.
+        (Worked out only when a problem must be located.)"""
+        origins: list[tuple[int, ...]] = [()]
+        line: list[int] = []
+        for index, separator in zip(self.texts, self.separators, strict=True):
+            line.append(index)
+            if separator:
+                origins.append(tuple(line))
+                line = []
+                if separator == "\n\n":
+                    origins.append(())
+        return origins
 
     def pieces(self, line: int) -> list[Piece]:
         """The pieces of the original input that line ``line`` of ``text`` was made from."""
@@ -251,38 +270,25 @@ def normalize(text: str) -> NormalText:
     order = _undouble(kinds) if _is_double_spaced(kinds) else list(range(len(kinds)))
     if _FOOTER in kinds:
         order = _drop_footers(kinds, order)
-    space_marks_paragraphs = any(kinds[index] == _SPACE for index in order)
-    breaking = _SPACE if space_marks_paragraphs else _EMPTY_OR_SPACE
-    soft_hyphens = "\u00ad" in text
-
-    lines: list[str] = []
-    origins: list[tuple[int, ...]] = [()]
-    paragraphs_known = False
-    pending_break = False
-    joined = False  # the last line ended in a soft hyphen: the word goes on on the next
-    for index in order:
-        kind = kinds[index]
-        if kind != _TEXT:
-            pending_break = pending_break or kind in breaking
-            continue
-        if pending_break and lines:
-            paragraphs_known = True
-            if joined:
-                lines[-1] = lines[-1].removesuffix("\u00ad")
-                joined = False
-            lines.append("")
-            origins.append(())
-        pending_break = False
-        if joined:
-            lines[-1] = lines[-1].removesuffix("\u00ad") + cleaned[index]
-            origins[-1] = (*origins[-1], index)
-        else:
-            lines.append(cleaned[index])
-            origins.append((index,))
-        joined = soft_hyphens and _SOFT_HYPHEN_AT_END.search(raws[index]) is not None
-        if joined:
-            lines[-1] += "\u00ad"
-    if joined:
-        lines[-1] = lines[-1].removesuffix("\u00ad")
-    normal = "".join([line + "\n" for line in lines])
-    return NormalText(normal, origins, source_lines, paragraphs_known, segments)
+    kept = "".join([kinds[index] for index in order])
+    # Which text segments make the lines, and what separates each from the next: a
+    # paragraph break where a breaking blank line comes between, nothing where a soft hyphen
+    # ends the line (the word goes on), else a line end.
+    texts = [index for index in order if kinds[index] == _TEXT]
+    gaps = kept.strip(_EMPTY_OR_SPACE).split(_TEXT)[1:-1]
+    # Where any line of spaces is left, only those break paragraphs (step 3 above).
+    breaks = [_SPACE in gap for gap in gaps] if _SPACE in kept else [gap != "" for gap in gaps]
+    if "\u00ad" in text:
+        joined = [_SOFT_HYPHEN_AT_END.search(raws[index]) is not None for index in texts]
+        separators = [
+            "\n\n" if broken else "" if join else "\n"
+            for broken, join in zip(breaks, joined, strict=False)
+        ]
+    else:
+        separators = ["\n\n" if broken else "\n" for broken in breaks]
+    if texts:
+        separators.append("\n")
+    normal = "".join(map(operator.add, [cleaned[index] for index in texts], separators))
+    return NormalText(
+        normal, source_lines, any(breaks), segments, texts=texts, separators=separators
+    )

@@ -107,7 +107,7 @@ class LetterBuilder(Transformer[Token, Letter]):
 
     def __init__(self, normal: NormalText | None = None) -> None:
         super().__init__()
-        self.begin(normal or NormalText("", [()], [], paragraphs_known=False))
+        self.begin(normal or NormalText("", [], paragraphs_known=False))
 
     def begin(self, normal: NormalText) -> None:
         """Forget the last letter; build the next from ``normal``."""
