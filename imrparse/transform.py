@@ -23,6 +23,7 @@ from lark.exceptions import UnexpectedInput
 from .errors import Diagnostic, Severity
 from .facts import read_guideline, read_patient
 from .grammar import build_parser
+from .lalr import Fallback, LeanParser
 from .normalize import NormalText
 from .record import (
     CaseHeader,
@@ -335,6 +336,22 @@ class _Reader(threading.local):
     def __init__(self) -> None:
         self.builder = LetterBuilder()
         self.parser = build_parser(disk_cache=True, transformer=self.builder)
+        self.lean: LeanParser | None
+        try:
+            self.lean = LeanParser(self.parser)
+        except (AttributeError, KeyError, TypeError):  # a Lark whose insides differ
+            self.lean = None
+
+    def parse(self, normal: NormalText) -> Letter:
+        """The record; raise `UnexpectedInput` where the text leaves the grammar."""
+        self.builder.begin(normal)
+        if self.lean is not None:
+            try:
+                return cast(Letter, self.lean.parse(normal.text))
+            except Fallback:
+                # Lark itself says what is wrong (the builder starts over).
+                self.builder.begin(normal)
+        return cast(Letter, self.parser.parse(normal.text))
 
 
 _reader: _Reader | None = None
@@ -358,9 +375,8 @@ def read_letter(normal: NormalText) -> Reading:
     if _reader is None:
         _reader = _Reader()
     builder = _reader.builder
-    builder.begin(normal)
     try:
-        letter: Letter | None = cast(Letter, _reader.parser.parse(normal.text))
+        letter: Letter | None = _reader.parse(normal)
         error = None
     except UnexpectedInput as unexpected:
         letter, error = None, unexpected

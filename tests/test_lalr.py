@@ -1,0 +1,108 @@
+"""The lean LALR driver reads every letter exactly as Lark's own parser does, and leaves every
+text Lark rejects to Lark (imrparse/lalr.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import lark
+from conftest import examples
+from hypothesis import given
+from hypothesis import strategies as st
+from lark.exceptions import UnexpectedInput
+from layouts import seed_text
+from mutations import Mutation, layout_only, structural
+
+from imrparse import render
+from imrparse.errors import Diagnostic
+from imrparse.grammar import build_parser
+from imrparse.lalr import Fallback, LeanParser
+from imrparse.normalize import normalize
+from imrparse.strategies import layouts, letters
+from imrparse.transform import LetterBuilder, _Reader
+
+SEED = seed_text()
+_VALID = st.one_of(
+    st.builds(lambda letter, layout: render(letter, layout), letters(), layouts()),
+    st.just(SEED),
+)
+
+
+class _Recorder(lark.Transformer[lark.Token, Any]):
+    """Every rule as a tree and every token with its place: what a parser saw, whole."""
+
+    def __default__(self, data: str, children: list[Any], meta: Any) -> Any:
+        return lark.Tree(data, [_seen(child) for child in children])
+
+
+def _seen(child: Any) -> Any:
+    if isinstance(child, lark.Token):
+        return child.type, str(child), child.line, child.column, child.start_pos
+    return child
+
+
+class _Pair:
+    """Lark's parser and the lean driver, each with its own transformer of the same kind."""
+
+    def __init__(self, make: Callable[[], lark.Transformer[lark.Token, Any]]) -> None:
+        self.lark_transformer, self.lean_transformer = make(), make()
+        self.lark = build_parser(disk_cache=True, transformer=self.lark_transformer)
+        self.lean = LeanParser(build_parser(disk_cache=True, transformer=self.lean_transformer))
+
+    def read_with_lark(self, text: str) -> tuple[Any, list[Diagnostic]] | None:
+        return self._read(text, self.lark.parse, UnexpectedInput, self.lark_transformer)
+
+    def read_lean(self, text: str) -> tuple[Any, list[Diagnostic]] | None:
+        return self._read(text, self.lean.parse, Fallback, self.lean_transformer)
+
+    @staticmethod
+    def _read(
+        text: str, parse: Callable[[str], Any], failure: type[Exception], transformer: Any
+    ) -> tuple[Any, list[Diagnostic]] | None:
+        normal = normalize(text)
+        if isinstance(transformer, LetterBuilder):
+            transformer.begin(normal)
+        try:
+            result = parse(normal.text)
+        except failure:
+            return None
+        return result, getattr(transformer, "diagnostics", [])
+
+
+RECORDS = _Pair(LetterBuilder)  # the records and the problems the builder found
+TOKENS = _Pair(_Recorder)  # every rule reduced and every token, with its line and column
+
+
+def test_the_lean_driver_is_in_use_with_the_installed_lark() -> None:
+    assert isinstance(_Reader().lean, LeanParser), lark.__version__
+
+
+def test_the_real_letter_reads_the_same_both_ways() -> None:
+    for pair in (RECORDS, TOKENS):
+        lean = pair.read_lean(SEED)
+        assert lean is not None
+        assert lean == pair.read_with_lark(SEED)
+
+
+@examples(1)
+@given(_VALID)
+def test_every_generated_letter_reads_the_same_both_ways(text: str) -> None:
+    for pair in (RECORDS, TOKENS):
+        lean = pair.read_lean(text)
+        assert lean is not None
+        assert lean == pair.read_with_lark(text)
+
+
+@examples(1)
+@given(_VALID, st.one_of(structural(), layout_only()))
+def test_a_mangled_letter_reads_the_same_or_is_left_to_lark(text: str, mutate: Mutation) -> None:
+    mangled = mutate(text)
+    for pair in (RECORDS, TOKENS):
+        assert pair.read_lean(mangled) == pair.read_with_lark(mangled)
+
+
+@examples(1)
+@given(st.lists(st.sampled_from(["\n", " ", ":", "a", "Upheld"]) | st.text()).map("".join))
+def test_text_that_is_no_letter_is_left_to_lark(text: str) -> None:
+    assert TOKENS.read_lean(text) == TOKENS.read_with_lark(text)
