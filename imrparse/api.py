@@ -99,15 +99,12 @@ def read_document(
     path: str | os.PathLike[str], *, max_bytes: int | None = DEFAULT_MAX_BYTES
 ) -> Document:
     """Read a letter file (text or PDF). Raise `OSError` if it cannot be read."""
-    with open(path, "rb") as file:
-        if max_bytes is None:
-            data = file.read()
-        else:
-            # Never more than one byte past the limit, whatever the file's size (or a device's).
-            data = file.read(max_bytes + 1)
-            if len(data) > max_bytes:
-                size = os.fstat(file.fileno()).st_size
-                raise too_large(max(size, len(data)), max_bytes)
+    with open(path, "rb", buffering=0) as file:
+        size = os.fstat(file.fileno()).st_size
+        if max_bytes is not None and size > max_bytes:
+            raise too_large(size, max_bytes)
+        # With no size to go by (a pipe, a device), never more than one byte past the limit.
+        data = file.readall() if max_bytes is None or size else file.read(max_bytes + 1)
     return load_document(data, max_bytes=max_bytes)
 
 
