@@ -10,7 +10,6 @@ match is compared word for word to find the word that differs.
 
 from __future__ import annotations
 
-import difflib
 import re
 from functools import cache
 
@@ -376,6 +375,8 @@ class _Diagnoser:
 
     @staticmethod
     def _similar(text: str, phrase: str) -> bool:
+        import difflib  # here: only a near-miss needs it, and every start would pay for it
+
         matcher = difflib.SequenceMatcher(None, text, phrase, autojunk=False)
         # Cheapest bound first: most lines are nowhere near a heading.
         return (
