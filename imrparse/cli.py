@@ -109,7 +109,7 @@ def _one_file(name: str) -> Source:
     if Path(name).is_dir():
         _fail(f"'{name}' is a directory; this command takes one file")
         sys.exit(EXIT_USAGE)
-    return Source(name, Path(name))
+    return Source(name, name)
 
 
 def _fail(message: str) -> None:

@@ -10,7 +10,6 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from .api import Document, load_document, read_document
 
@@ -34,7 +33,7 @@ class Source:
     whose bytes are read once, when listed, and kept in ``data``)."""
 
     name: str
-    path: Path | None
+    path: str | None
     data: bytes | None = None
 
 
@@ -50,16 +49,15 @@ def iter_sources(names: Iterable[str]) -> Iterator[Source]:
         if name == "-":
             yield Source("-", None, sys.stdin.buffer.read())
             continue
-        path = Path(name)
-        if not path.is_dir():
-            yield Source(name, path)
+        if not os.path.isdir(name):
+            yield Source(name, name)
             continue
         found = False
         for letter in _letters_under(name):
             found = True
-            yield Source(letter, Path(letter))
+            yield Source(letter, letter)
         if not found:
-            yield Source(name, path)
+            yield Source(name, name)
 
 
 def list_sources(names: Iterable[str]) -> list[Source]:
