@@ -129,10 +129,10 @@ class _Segments:
             cleaned = [clean(raw) for raw in raws]
         kinds = "".join(
             [
-                (_TEXT if text[:5] != "Page " or not _PAGE_FOOTER.fullmatch(text) else _FOOTER)
-                if text
+                (_TEXT if line[:5] != "Page " or not _PAGE_FOOTER.fullmatch(line) else _FOOTER)
+                if line
                 else (_SPACE if raw else _EMPTY)
-                for raw, text in zip(raws, cleaned, strict=True)
+                for raw, line in zip(raws, cleaned, strict=True)
             ]
         )
         return cls(raws, cleaned, kinds, lines, starts)
@@ -177,7 +177,7 @@ class NormalText:
     segments: _Segments | None = None
     #: The text segments the lines of ``text`` are made of, in order, and what follows each
     #: in ``text``: "\n", "\n\n" (a paragraph break) or "" (a soft hyphen joined the next).
-    texts: list[int] = field(default_factory=list)
+    text_segments: list[int] = field(default_factory=list)
     separators: list[str] = field(default_factory=list)
 
     @cached_property
@@ -187,7 +187,7 @@ class NormalText:
         (Worked out only when a problem must be located.)"""
         origins: list[tuple[int, ...]] = [()]
         line: list[int] = []
-        for index, separator in zip(self.texts, self.separators, strict=True):
+        for index, separator in zip(self.text_segments, self.separators, strict=True):
             line.append(index)
             if separator:
                 origins.append(tuple(line))
@@ -274,21 +274,26 @@ def normalize(text: str) -> NormalText:
     # Which text segments make the lines, and what separates each from the next: a
     # paragraph break where a breaking blank line comes between, nothing where a soft hyphen
     # ends the line (the word goes on), else a line end.
-    texts = [index for index in order if kinds[index] == _TEXT]
+    text_segments = [index for index in order if kinds[index] == _TEXT]
     gaps = kept.strip(_EMPTY_OR_SPACE).split(_TEXT)[1:-1]
     # Where any line of spaces is left, only those break paragraphs (step 3 above).
     breaks = [_SPACE in gap for gap in gaps] if _SPACE in kept else [gap != "" for gap in gaps]
     if "\u00ad" in text:
-        joined = [_SOFT_HYPHEN_AT_END.search(raws[index]) is not None for index in texts]
+        joined = [_SOFT_HYPHEN_AT_END.search(raws[index]) is not None for index in text_segments]
         separators = [
             "\n\n" if broken else "" if join else "\n"
             for broken, join in zip(breaks, joined, strict=False)
         ]
     else:
         separators = ["\n\n" if broken else "\n" for broken in breaks]
-    if texts:
+    if text_segments:
         separators.append("\n")
-    normal = "".join(map(operator.add, [cleaned[index] for index in texts], separators))
+    lines = [cleaned[index] for index in text_segments]
     return NormalText(
-        normal, source_lines, any(breaks), segments, texts=texts, separators=separators
+        "".join(map(operator.add, lines, separators)),
+        source_lines,
+        any(breaks),
+        segments,
+        text_segments=text_segments,
+        separators=separators,
     )
