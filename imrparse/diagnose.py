@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
-
-from lark import Token
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from typing import TYPE_CHECKING
 
 from .errors import Diagnostic, Severity
 from .grammar import GRAMMAR_FILE
@@ -22,6 +20,10 @@ from .normalize import INVISIBLE as _INVISIBLE
 from .normalize import LINE_END, NormalText
 from .resources import grammar_dir
 from .transform import HEADER_FIELDS
+
+if TYPE_CHECKING:
+    from lark import Token
+    from lark.exceptions import UnexpectedInput, UnexpectedToken
 
 __all__ = ["diagnose", "not_a_letter"]
 
@@ -163,6 +165,9 @@ class _Diagnoser:
     # ---- the kinds of failure -------------------------------------------------------------
 
     def diagnose(self, error: UnexpectedInput) -> Diagnostic:
+        # Here, not at the top: only a letter that fails needs Lark (imrparse.lalr).
+        from lark.exceptions import UnexpectedCharacters, UnexpectedToken
+
         if not _has_any_anchor(self.normal.text):
             return _not_a_letter(self.normal.source_line(1))
         line, column = self._error_position(error)
@@ -184,6 +189,8 @@ class _Diagnoser:
         return self._unexpected_token(error, line, column)
 
     def _error_position(self, error: UnexpectedInput) -> tuple[int, int]:
+        from lark.exceptions import UnexpectedToken
+
         if isinstance(error, UnexpectedToken) and error.token.type == "$END":
             line = len(self.lines)
             while line > 1 and not self.lines[line - 1]:

@@ -8,17 +8,23 @@ rewriting such strings as regular expressions before Lark sees them.
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
 import re
+import sys
+import zlib
 from functools import cache
+from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import lark
-
+from .lalr import TABLES_FORMAT, Tables, tables_from_lark
 from .resources import grammar_dir
 
-__all__ = ["GRAMMAR_FILE", "build_parser", "grammar_text", "parser"]
+if TYPE_CHECKING:
+    import lark
+
+__all__ = ["GRAMMAR_FILE", "build_parser", "grammar_text", "lean_tables", "parser"]
 
 GRAMMAR_FILE = "imr.lark"
 
@@ -44,18 +50,68 @@ def grammar_text() -> str:
     return "\n".join(lines) + "\n"
 
 
-def _cache_file(text: str) -> str | None:
-    """A per-user cache file for the built parser, named for the grammar and Lark version."""
+def _cache_folder() -> Path | None:
+    """The per-user cache folder (not the shared temp dir), or None where it cannot be written."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     folder = Path(base) / "imrparse"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    if not os.access(folder, os.W_OK):
+    return folder if os.access(folder, os.W_OK) else None
+
+
+def _cache_file(text: str) -> str | None:
+    """A per-user cache file for the built parser, named for the grammar and Lark version."""
+    import lark
+
+    folder = _cache_folder()
+    if folder is None:
         return None
     key = hashlib.sha256(f"{lark.__version__}\0{text}".encode()).hexdigest()[:20]
     return str(folder / f"parser-{key}.lark-cache")
+
+
+def _tables_key() -> str:
+    """Everything the lean tables depend on: the grammar as Lark reads it, the file it imports,
+    the tables' format, the Python that wrote them (marshal's format) and the Lark that built
+    them (found by its files, without importing it)."""
+    spec = find_spec("lark")
+    origin = spec.origin if spec is not None and spec.origin else ""
+    try:
+        stamp = os.stat(origin).st_mtime_ns if origin else 0
+    except OSError:
+        stamp = 0
+    terminals = (grammar_dir() / "terminals.lark").read_text(encoding="utf-8")
+    return "\0".join(
+        [str(TABLES_FORMAT), sys.version, origin, str(stamp), grammar_text(), terminals]
+    )
+
+
+@cache
+def lean_tables() -> Tables:
+    """The grammar's parse tables for `imrparse.lalr.LeanParser`, from the per-user cache when
+    they are there for this very grammar and Lark (loading them imports nothing), else built
+    with Lark and kept there. Raise `TypeError` when this Lark's tables cannot be used."""
+    key = _tables_key()
+    folder = _cache_folder()
+    path = folder / f"tables-{zlib.crc32(key.encode()):08x}.marshal" if folder else None
+    if path is not None:
+        try:
+            stored_key, tables = marshal.loads(path.read_bytes())
+            if stored_key == key:
+                return dict(tables)
+        except (OSError, EOFError, ValueError, TypeError):
+            pass  # absent or unreadable: built again below
+    tables = tables_from_lark(parser())
+    if path is not None:
+        partial = path.with_name(f".{path.name}.{os.getpid()}")
+        try:
+            partial.write_bytes(marshal.dumps((key, tables)))
+            os.replace(partial, path)
+        except OSError:
+            partial.unlink(missing_ok=True)
+    return tables
 
 
 @cache
@@ -64,14 +120,14 @@ def parser() -> lark.Lark:
     return build_parser(disk_cache=True)
 
 
-def build_parser(
-    *, disk_cache: bool, transformer: lark.Transformer[lark.Token, Any] | None = None
-) -> lark.Lark:
+def build_parser(*, disk_cache: bool, transformer: Any = None) -> lark.Lark:
     """A new letter parser. One loaded from the disk cache lacks the grammar object that tools
     such as ``hypothesis.extra.lark`` read; ``disk_cache=False`` builds it from the grammar.
 
     With a ``transformer``, the parser calls its methods as it reduces each rule and returns
     what the start rule's method returns: no parse tree is built (a third faster)."""
+    import lark  # here: a letter that conforms is read without it (imrparse.lalr)
+
     text = grammar_text()
     return lark.Lark(
         text,

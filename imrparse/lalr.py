@@ -1,12 +1,14 @@
-"""A lean driver for the parser Lark builds: the same tables, lexers and callbacks, run by one
-tight loop.
+"""A lean driver for the parser Lark builds: Lark's own tables, run by one tight loop, without
+importing Lark.
 
 Lark's LALR parser is general: a token passes through a generator chain, a line counter and a
 token object with a dozen fields before the parser sees it, and every reduction looks its rule up
-by value. A letter is some forty tokens, so that machinery is most of the time spent on it. This
-module runs Lark's own parse table, per-state lexers (the contextual lexer) and rule callbacks
-(the record builder) in one function, with each state's actions resolved once, when the driver
-is built.
+by value. A letter is some forty tokens, so that machinery is most of the time spent on it; and
+importing Lark is a third of the command's start. So Lark builds the grammar's tables once
+(`tables_from_lark`), they are kept as plain data in the per-user cache (`imrparse.grammar`), and
+`LeanParser` runs them: the parse table, each state's lexer pattern (the contextual lexer), and
+for each rule the children Lark would pass on (`_rule`s inlined, filtered tokens left out) to the
+record builder's method of that name.
 
 It only ever accepts: at the first token it cannot place it raises `Fallback`, and the caller
 parses the letter again with Lark itself, whose errors (`UnexpectedInput`) are what the
@@ -19,81 +21,189 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import lark
-from lark import Token
-from lark.parsers.lalr_analysis import Shift
+if TYPE_CHECKING:
+    import lark
 
-__all__ = ["TESTED_LARK", "Fallback", "LeanParser"]
+__all__ = ["TABLES_FORMAT", "TESTED_LARK", "Fallback", "LeanParser", "Token", "tables_from_lark"]
 
-#: The Lark versions whose insides this driver was tested with (tests/test_lalr.py, 1.1.9 to
-#: 1.3.1). With any other, `LeanParser` refuses to be built and Lark parses on its own.
+#: The Lark versions whose tables this driver was tested with (tests/test_lalr.py, 1.1.9 to
+#: 1.3.1). With any other, `tables_from_lark` refuses and Lark parses on its own.
 TESTED_LARK = ("1.1.", "1.2.", "1.3.")
+#: The shape of the tables below; a cache of another shape is built again.
+TABLES_FORMAT = 1
 
 
 class Fallback(Exception):
     """The driver cannot go on: let Lark parse the text (and report what is wrong)."""
 
 
-# A reduction: the rule's callback, how many values it takes off the stack, and the rule's name
-# (which says the state to go to next).
-_Reduce = tuple[Callable[[list[Any]], Any], int, str]
+class Token:
+    """A token: its terminal's name, its text, and where it starts (offset, 1-based line and
+    column). The attributes are those of Lark's `Token` that the record builder reads."""
+
+    __slots__ = ("column", "line", "start_pos", "type", "value")
+
+    def __init__(self, type_: str, value: str, start_pos: int, line: int, column: int) -> None:
+        self.type, self.value = type_, value
+        self.start_pos, self.line, self.column = start_pos, line, column
+
+    def __repr__(self) -> str:
+        return f"Token({self.type!r}, {self.value!r})"
+
+
+class _Node:
+    """A rule with no method of its own (a `_rule` or a repetition): its children, which the
+    rule that contains it takes over, as Lark's `Tree` does."""
+
+    __slots__ = ("children", "data")
+
+    def __init__(self, data: str, children: list[Any]) -> None:
+        self.data, self.children = data, children
+
+
+# The tables as plain data (dicts, lists, tuples, strings and ints only, so that `marshal` can
+# keep them): {"start": state, "end": state, "shifts": {state: {symbol: state}},
+# "reduces": {state: {symbol: rule number}}, "rules": [(name, size, callback name, expand one
+# child, children to pass on as (index, inline) or None for all)], "lexers": {state: [(pattern,
+# flags)]}}.
+Tables = dict[str, Any]
+
+
+def tables_from_lark(parser: lark.Lark) -> Tables:
+    """The tables of a built `lark.Lark` (LALR, contextual lexer). Raise `TypeError` when they
+    need what this driver does not do (token callbacks, ignored terminals, another Lark)."""
+    import lark
+    from lark.parsers.lalr_analysis import Shift
+
+    if not lark.__version__.startswith(TESTED_LARK):
+        raise TypeError(f"not tested with Lark {lark.__version__}")
+    if parser.options.keep_all_tokens or parser.options.maybe_placeholders:
+        raise TypeError("placeholders and kept tokens need Lark's own parser")
+    frontend = parser.parser
+    table = frontend.parser.parser.parse_table
+    rules: list[Any] = []
+    numbers: dict[Any, int] = {}
+    shifts: dict[int, dict[str, int]] = {}
+    reduces: dict[int, dict[str, int]] = {}
+    for state, actions in table.states.items():
+        shifts[state], reduces[state] = {}, {}
+        for symbol, (action, argument) in actions.items():
+            # (Names as plain strings: Lark's may be str subclasses, which marshal refuses.)
+            if action is Shift:
+                shifts[state][str(symbol)] = int(argument)
+                continue
+            if argument not in numbers:
+                numbers[argument] = len(rules)
+                rules.append(argument)
+            reduces[state][str(symbol)] = numbers[argument]
+    lexers: dict[int, list[tuple[str, int]]] = {}
+    for state, lexer in frontend.lexer.lexers.items():
+        patterns = lexer.scanner._mres
+        if lexer.callback or lexer.ignore_types:
+            raise TypeError("token callbacks and ignored terminals need Lark's own lexer")
+        lexers[state] = [(str(pattern.pattern), int(pattern.flags)) for pattern in patterns]
+    return {
+        "format": TABLES_FORMAT,
+        "start": int(table.start_states["start"]),
+        "end": int(table.end_states["start"]),
+        "shifts": shifts,
+        "reduces": reduces,
+        "rules": [_rule(rule) for rule in rules],
+        "lexers": lexers,
+    }
+
+
+def _rule(rule: Any) -> tuple[str, int, str, bool, list[tuple[int, bool]] | None]:
+    """What Lark's tree builder does for a rule (lark.parse_tree_builder): the children it
+    passes on (tokens of filtered terminals left out, `_rule`s inlined), and whether a `?rule`
+    with one child gives that child."""
+    if rule.options.keep_all_tokens or rule.options.template_source:
+        raise TypeError("kept tokens and templates need Lark's own parser")
+    expansion = rule.expansion
+    kept = [
+        (index, not symbol.is_term and symbol.name.startswith("_"))
+        for index, symbol in enumerate(expansion)
+        if not (symbol.is_term and symbol.filter_out)
+    ]
+    filtered = len(kept) < len(expansion) or any(inline for _, inline in kept)
+    return (
+        str(rule.origin.name),
+        len(expansion),
+        str(rule.alias or rule.origin.name),
+        bool(rule.options.expand1 and not rule.alias),
+        kept if filtered else None,
+    )
+
+
+def _callback(
+    builder: object, rule: tuple[str, int, str, bool, list[tuple[int, bool]] | None]
+) -> Callable[[list[Any]], Any]:
+    _, _, name, expand_single, kept = rule
+    method = getattr(builder, name, None)
+    default = getattr(builder, "__default__", None)
+    build: Callable[[list[Any]], Any]
+    if method is not None:
+        build = method
+    elif default is not None:
+        build = lambda children: default(name, children, None)  # noqa: E731
+    else:
+        build = lambda children: _Node(name, children)  # noqa: E731
+    if expand_single:
+        inner = build
+        build = lambda children: children[0] if len(children) == 1 else inner(children)  # noqa: E731
+    if kept is None:
+        return build
+    outer = build
+
+    def filtered(children: list[Any]) -> Any:
+        passed: list[Any] = []
+        for index, inline in kept:
+            if inline:
+                passed += children[index].children
+            else:
+                passed.append(children[index])
+        return outer(passed)
+
+    return filtered
 
 
 class LeanParser:
-    """Runs a built `lark.Lark` (LALR, contextual lexer) on a text; see the module docstring."""
+    """Runs `Tables` on a text, calling ``builder``'s method for each rule it reduces (as Lark's
+    embedded transformer does); see the module docstring."""
 
-    def __init__(self, parser: lark.Lark) -> None:
-        if not lark.__version__.startswith(TESTED_LARK):
-            raise TypeError(f"not tested with Lark {lark.__version__}")
-        frontend = parser.parser
-        table_parser = frontend.parser.parser
-        table = table_parser.parse_table
-        callbacks = table_parser.callbacks
-        self.start_state: int = table.start_states["start"]
-        self.end_state: int = table.end_states["start"]
-        self.shifts: dict[int, dict[str, int]] = {}
-        self.reduces: dict[int, dict[str, _Reduce]] = {}
-        for state, actions in table.states.items():
-            shifts = self.shifts[state] = {}
-            reduces = self.reduces[state] = {}
-            for symbol, (action, argument) in actions.items():
-                if action is Shift:
-                    shifts[symbol] = argument
-                else:
-                    reduces[symbol] = (
-                        callbacks[argument],
-                        len(argument.expansion),
-                        argument.origin.name,
-                    )
-        if any(isinstance(name, str) for name in callbacks):
-            raise TypeError("token callbacks need Lark's own parser")
-        self.lexers = frontend.lexer.lexers
+    def __init__(self, tables: Tables, builder: object) -> None:
+        if tables.get("format") != TABLES_FORMAT:
+            raise TypeError("tables of another format")
+        self.start_state: int = tables["start"]
+        self.end_state: int = tables["end"]
+        self.shifts: dict[int, dict[str, int]] = tables["shifts"]
+        rules = [(rule[0], rule[1], _callback(builder, rule)) for rule in tables["rules"]]
+        self.reduces: dict[int, dict[str, tuple[str, int, Callable[[list[Any]], Any]]]] = {
+            state: {symbol: rules[number] for symbol, number in actions.items()}
+            for state, actions in tables["reduces"].items()
+        }
+        self.lexers: dict[int, list[tuple[str, int]]] = tables["lexers"]
         # Each state's compiled patterns, made when the state is first met (compiling all of
         # them would slow every start of the command).
         self.scanners: dict[int, list[re.Pattern[str]]] = {}
 
     def _scanner(self, state: int) -> list[re.Pattern[str]]:
-        lexer = self.lexers.get(state)
-        if lexer is None:
+        if state not in self.lexers:
             raise Fallback
-        patterns: list[re.Pattern[str]] = lexer.scanner._mres
-        if lexer.callback or lexer.ignore_types:
-            # Lark's own lexer re-types or skips some tokens here: let it.
-            raise Fallback
+        patterns = [re.compile(pattern, flags) for pattern, flags in self.lexers[state]]
         self.scanners[state] = patterns
         return patterns
 
     def parse(self, text: str) -> Any:
-        """What the start rule's callback returns for ``text``; raise `Fallback` where the text
+        """What the start rule's method returns for ``text``; raise `Fallback` where the text
         leaves the grammar."""
         shifts, reduces, scanners = self.shifts, self.reduces, self.scanners
         end_state = self.end_state
         state_stack = [self.start_state]
         value_stack: list[Any] = []
         position, line, line_start, length = 0, 1, 0, len(text)
-        token = Token("$END", "", 0, 1, 1)
         while True:
             state = state_stack[-1]
             if position < length:
@@ -105,26 +215,25 @@ class LeanParser:
                     raise Fallback
                 value = match.group()
                 kind = match.lastgroup or ""
-                token = Token(kind, value, position, line, position - line_start + 1)
+                token: Token | None = Token(kind, value, position, line, position - line_start + 1)
                 newlines = value.count("\n")
                 if newlines:
                     line += newlines
                     line_start = position + value.rindex("\n") + 1
                 position += len(value)
             else:
-                kind = "$END"
-                token = Token.new_borrow_pos("$END", "", token)
+                kind, token = "$END", None
             while True:
                 state = state_stack[-1]
                 target = shifts[state].get(kind)
-                if target is not None and kind != "$END":
+                if target is not None and token is not None:
                     state_stack.append(target)
                     value_stack.append(token)
                     break
                 reduce = reduces[state].get(kind)
                 if reduce is None:
                     raise Fallback
-                callback, size, name = reduce
+                name, size, callback = reduce
                 if size:
                     children = value_stack[-size:]
                     del state_stack[-size:]
@@ -133,5 +242,5 @@ class LeanParser:
                     children = []
                 value_stack.append(callback(children))
                 state_stack.append(shifts[state_stack[-1]][name])
-                if kind == "$END" and state_stack[-1] == end_state:
+                if token is None and state_stack[-1] == end_state:
                     return value_stack[-1]

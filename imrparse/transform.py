@@ -1,7 +1,9 @@
 """Normal text to a `Letter`: one method per named rule of grammar/imr.lark.
 
-The methods run inside the parser, as it reduces each rule (Lark's embedded transformer), so no
-parse tree is built: `read_letter` goes from normal text to the record in one pass.
+The methods run inside the parser, as it reduces each rule, so no parse tree is built:
+`read_letter` goes from normal text to the record in one pass, with the lean driver
+(`imrparse.lalr`) for a letter that conforms and with Lark (as its embedded transformer) for one
+that does not.
 
 Slot values the grammar cannot judge (a real calendar date, each header field once, a heading
 where free text should be) are checked here, and each problem becomes a `Diagnostic` at its
@@ -15,15 +17,12 @@ import re
 import threading
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any, cast
-
-from lark import Token, Transformer
-from lark.exceptions import UnexpectedInput
+from typing import TYPE_CHECKING, Any, cast
 
 from .errors import Diagnostic, Severity
 from .facts import read_guideline, read_patient
-from .grammar import build_parser
-from .lalr import Fallback, LeanParser
+from .grammar import build_parser, lean_tables
+from .lalr import Fallback, LeanParser, Token
 from .normalize import NormalText
 from .record import (
     CaseHeader,
@@ -34,6 +33,9 @@ from .record import (
     Priority,
     Reviewer,
 )
+
+if TYPE_CHECKING:
+    from lark.exceptions import UnexpectedInput
 
 __all__ = ["HEADER_FIELDS", "LetterBuilder", "Reading", "read_letter"]
 
@@ -101,13 +103,12 @@ class _Positions:
         return default if token is None else self.builder.position(token)
 
 
-class LetterBuilder(Transformer[Token, Letter]):
+class LetterBuilder:
     """Builds the record; problems found on the way collect in ``diagnostics``.
 
     One builder serves many letters, one at a time: `begin` readies it for the next."""
 
     def __init__(self, normal: NormalText | None = None) -> None:
-        super().__init__()
         self.begin(normal or NormalText("", [], paragraphs_known=False))
 
     def begin(self, normal: NormalText) -> None:
@@ -331,30 +332,36 @@ class LetterBuilder(Transformer[Token, Letter]):
 
 
 class _Reader(threading.local):
-    """Each thread's parser, with its own builder inside (a builder holds one letter's state)."""
+    """Each thread's parsers, with its own builder inside (a builder holds one letter's state):
+    the lean driver, and Lark itself, built only when a letter needs it."""
 
     def __init__(self) -> None:
         self.builder = LetterBuilder()
-        self.parser = build_parser(disk_cache=True, transformer=self.builder)
         self.lean: LeanParser | None
         try:
-            self.lean = LeanParser(self.parser)
-        except (AttributeError, KeyError, TypeError):  # a Lark whose insides differ
+            self.lean = LeanParser(lean_tables(), self.builder)
+        except TypeError:  # a Lark whose tables this driver does not run
             self.lean = None
+        self.lark: Any = None
 
-    def parse(self, normal: NormalText) -> Letter:
-        """The record; raise `UnexpectedInput` where the text leaves the grammar."""
-        self.builder.begin(normal)
+    def read(self, normal: NormalText) -> Reading:
+        builder = self.builder
+        builder.begin(normal)
         if self.lean is not None:
             try:
-                return cast(Letter, self.lean.parse(normal.text))
+                letter = cast(Letter, self.lean.parse(normal.text))
+                return Reading(letter, None, builder.diagnostics, builder.header_positions)
             except Fallback:
-                # Lark itself says what is wrong (the builder starts over).
-                self.builder.begin(normal)
-        return cast(Letter, self.parser.parse(normal.text))
+                builder.begin(normal)  # Lark itself says what is wrong: start over
+        from lark.exceptions import UnexpectedInput  # loaded only once a letter needs it
 
-
-_reader: _Reader | None = None
+        if self.lark is None:
+            self.lark = build_parser(disk_cache=True, transformer=builder)
+        try:
+            letter = cast(Letter, self.lark.parse(normal.text))
+        except UnexpectedInput as error:
+            return Reading(None, error, builder.diagnostics, builder.header_positions)
+        return Reading(letter, None, builder.diagnostics, builder.header_positions)
 
 
 @dataclass(frozen=True)
@@ -369,15 +376,12 @@ class Reading:
     header_positions: _Positions
 
 
+_reader: _Reader | None = None
+
+
 def read_letter(normal: NormalText) -> Reading:
     """Parse normal text into its record, building it as the parser goes."""
     global _reader
     if _reader is None:
         _reader = _Reader()
-    builder = _reader.builder
-    try:
-        letter: Letter | None = _reader.parse(normal)
-        error = None
-    except UnexpectedInput as unexpected:
-        letter, error = None, unexpected
-    return Reading(letter, error, builder.diagnostics, builder.header_positions)
+    return _reader.read(normal)

@@ -16,8 +16,8 @@ from mutations import Mutation, layout_only, structural
 
 from imrparse import render
 from imrparse.errors import Diagnostic
-from imrparse.grammar import build_parser
-from imrparse.lalr import Fallback, LeanParser
+from imrparse.grammar import build_parser, lean_tables
+from imrparse.lalr import Fallback, LeanParser, Token
 from imrparse.normalize import normalize
 from imrparse.strategies import layouts, letters
 from imrparse.transform import LetterBuilder, _Reader
@@ -37,18 +37,18 @@ class _Recorder(lark.Transformer[lark.Token, Any]):
 
 
 def _seen(child: Any) -> Any:
-    if isinstance(child, lark.Token):
-        return child.type, str(child), child.line, child.column, child.start_pos
+    if isinstance(child, (lark.Token, Token)):  # Lark's tokens, or the lean driver's
+        return child.type, child.value, child.line, child.column, child.start_pos
     return child
 
 
 class _Pair:
     """Lark's parser and the lean driver, each with its own transformer of the same kind."""
 
-    def __init__(self, make: Callable[[], lark.Transformer[lark.Token, Any]]) -> None:
+    def __init__(self, make: Callable[[], Any]) -> None:
         self.lark_transformer, self.lean_transformer = make(), make()
         self.lark = build_parser(disk_cache=True, transformer=self.lark_transformer)
-        self.lean = LeanParser(build_parser(disk_cache=True, transformer=self.lean_transformer))
+        self.lean = LeanParser(lean_tables(), self.lean_transformer)
 
     def read_with_lark(self, text: str) -> tuple[Any, list[Diagnostic]] | None:
         return self._read(text, self.lark.parse, UnexpectedInput, self.lark_transformer)
