@@ -69,6 +69,9 @@ class _Node:
 # child, children to pass on as (index, inline) or None for all)], "lexers": {state: [(pattern,
 # flags)]}}.
 Tables = dict[str, Any]
+# A rule as the tables keep it: its name, its length, the name of its method, whether a single
+# child stands for it (a `?rule`), and the children it passes on (None: all).
+_RuleSpec = tuple[str, int, str, bool, list[tuple[int, bool]] | None]
 
 
 def tables_from_lark(parser: lark.Lark) -> Tables:
@@ -115,7 +118,7 @@ def tables_from_lark(parser: lark.Lark) -> Tables:
     }
 
 
-def _rule(rule: Any) -> tuple[str, int, str, bool, list[tuple[int, bool]] | None]:
+def _rule(rule: Any) -> _RuleSpec:
     """What Lark's tree builder does for a rule (lark.parse_tree_builder): the children it
     passes on (tokens of filtered terminals left out, `_rule`s inlined), and whether a `?rule`
     with one child gives that child."""
@@ -137,25 +140,26 @@ def _rule(rule: Any) -> tuple[str, int, str, bool, list[tuple[int, bool]] | None
     )
 
 
-def _callback(
-    builder: object, rule: tuple[str, int, str, bool, list[tuple[int, bool]] | None]
-) -> Callable[[list[Any]], Any]:
+def _callback(builder: object, rule: _RuleSpec) -> Callable[[list[Any]], Any]:
+    """What a reduction of ``rule`` calls with its children: as Lark's tree builder would, the
+    builder's method of the rule's name, else its ``__default__``, else a `_Node`."""
     _, _, name, expand_single, kept = rule
     method = getattr(builder, name, None)
     default = getattr(builder, "__default__", None)
-    build: Callable[[list[Any]], Any]
-    if method is not None:
-        build = method
-    elif default is not None:
-        build = lambda children: default(name, children, None)  # noqa: E731
-    else:
-        build = lambda children: _Node(name, children)  # noqa: E731
-    if expand_single:
-        inner = build
-        build = lambda children: children[0] if len(children) == 1 else inner(children)  # noqa: E731
+
+    def build(children: list[Any]) -> Any:
+        if expand_single and len(children) == 1:
+            return children[0]
+        if method is not None:
+            return method(children)
+        if default is not None:
+            return default(name, children, None)
+        return _Node(name, children)
+
+    # The common case, a method and no `?rule`, is the method itself, with no call in between.
+    whole = method if method is not None and not expand_single else build
     if kept is None:
-        return build
-    outer = build
+        return whole
 
     def filtered(children: list[Any]) -> Any:
         passed: list[Any] = []
@@ -164,7 +168,7 @@ def _callback(
                 passed += children[index].children
             else:
                 passed.append(children[index])
-        return outer(passed)
+        return whole(passed)
 
     return filtered
 

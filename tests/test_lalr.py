@@ -3,10 +3,13 @@ text Lark rejects to Lark (imrparse/lalr.py)."""
 
 from __future__ import annotations
 
+import marshal
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import lark
+import pytest
 from conftest import examples
 from hypothesis import given
 from hypothesis import strategies as st
@@ -106,3 +109,20 @@ def test_a_mangled_letter_reads_the_same_or_is_left_to_lark(text: str, mutate: M
 @given(st.lists(st.sampled_from(["\n", " ", ":", "a", "Upheld"]) | st.text()).map("".join))
 def test_text_that_is_no_letter_is_left_to_lark(text: str) -> None:
     assert TOKENS.read_lean(text) == TOKENS.read_with_lark(text)
+
+
+def test_the_tables_are_kept_in_the_user_cache_and_a_damaged_copy_is_made_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    lean_tables.cache_clear()
+    try:
+        tables = lean_tables()
+        [kept] = (tmp_path / "imrparse").glob("tables-*.marshal")
+        assert marshal.loads(kept.read_bytes())[1] == tables
+        kept.write_bytes(b"damaged")
+        lean_tables.cache_clear()
+        assert lean_tables() == tables
+        assert marshal.loads(kept.read_bytes())[1] == tables
+    finally:
+        lean_tables.cache_clear()
