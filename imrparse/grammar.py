@@ -1,13 +1,14 @@
-"""Load grammar/imr.lark and build the parser.
+"""Load grammar/imr.lark and build the parser, and the parse tables the lean driver runs.
 
 The grammar's one convention beyond Lark: a space inside a quoted string matches one space or
 one line break, since a PDF tool may wrap a line at any space. `grammar_text` applies it by
 rewriting such strings as regular expressions before Lark sees them.
+
+Both the Lark parser and the tables are kept in a per-user cache folder between runs.
 """
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import re
@@ -63,6 +64,8 @@ def _cache_folder() -> Path | None:
 
 def _cache_file(text: str) -> str | None:
     """A per-user cache file for the built parser, named for the grammar and Lark version."""
+    import hashlib
+
     import lark
 
     folder = _cache_folder()
@@ -131,7 +134,7 @@ def build_parser(*, disk_cache: bool, transformer: Any = None) -> lark.Lark:
     text = grammar_text()
     return lark.Lark(
         text,
-        # LALR: linear time, and each letter line is one token, so it stays fast.
+        # LALR: linear time, and each paragraph of a letter is one token, so it stays fast.
         parser="lalr",
         # Contextual: a line is lexed by what may come at that point, so a label word inside
         # free text stays free text.
