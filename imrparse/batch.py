@@ -43,18 +43,22 @@ _MIN_PER_WORKER = 8
 
 
 class Result(NamedTuple):
-    """What became of one input. (A named tuple: a worker sends one per letter to the parent,
-    and tuples cost the least to send.)"""
+    """What became of one input, or of a run of inputs that all parsed. (A named tuple:
+    workers send them to the parent, and tuples cost the least to send.)"""
 
     source: str
     status: int  # EXIT_OK, EXIT_NONCONFORMING or EXIT_UNREADABLE
-    #: The record in the requested format ("" when the letter failed).
+    #: The record in the requested format ("" when the letter failed); for a run of letters,
+    #: their records one after the other.
     output: str = ""
     determinations: int = 0
     #: For a failure: its first diagnostic as text (or the I/O error).
     message: str = ""
     #: For a failure: one JSON line for the --errors file.
     error_line: str = ""
+    #: How many letters the result stands for: more than one when a worker sends the records
+    #: of consecutive letters that parsed as one result (the parent then has less to do).
+    letters: int = 1
 
 
 def process(source: Source, *, fmt: Format, max_bytes: int | None, single: bool) -> Result:
@@ -101,7 +105,9 @@ def run(
     jobs: int,
     single: bool = False,
 ) -> Iterator[Result]:
-    """Each input's `Result`, in input order, with up to ``jobs`` worker processes.
+    """Each input's `Result`, in input order, with up to ``jobs`` worker processes (whose
+    results for JSON Lines and CSV may each stand for several letters that parsed: see
+    `Result.letters`).
 
     Inputs are taken as they come and results given back as they are ready, with a bounded
     number of chunks in flight: memory does not grow with the number of inputs."""
@@ -114,10 +120,12 @@ def run(
         return
     import multiprocessing  # here: a one-letter run never needs it
 
+    # Records that can simply follow one another (JSON Lines, CSV rows) come back joined.
+    join = fmt != "json"
     in_flight: deque[AsyncResult[list[Result]]] = deque()
     with multiprocessing.get_context(_start_method()).Pool(jobs, _quiet_worker) as pool:
         for chunk in _chunks(chain(head, inputs), _CHUNK):
-            in_flight.append(pool.apply_async(_process_all, (work, chunk)))
+            in_flight.append(pool.apply_async(_process_all, (work, chunk, join)))
             if len(in_flight) >= jobs * _CHUNKS_PER_WORKER:
                 yield from in_flight.popleft().get()
         while in_flight:
@@ -135,8 +143,30 @@ def _chunks(items: Iterator[Source], size: int) -> Iterator[list[Source]]:
         yield chunk
 
 
-def _process_all(work: Callable[[Source], Result], chunk: list[Source]) -> list[Result]:
-    return [work(source) for source in chunk]
+def _process_all(work: Callable[[Source], Result], chunk: list[Source], join: bool) -> list[Result]:
+    results = [work(source) for source in chunk]
+    return _joined(results) if join else results
+
+
+def _joined(results: list[Result]) -> list[Result]:
+    """Each run of letters that parsed as one result, their records in order; failures as
+    they are."""
+    joined: list[Result] = []
+    parsed: list[Result] = []
+    for result in [*results, None]:
+        if result is not None and result.status == EXIT_OK:
+            parsed.append(result)
+            continue
+        if parsed:
+            output = "".join(p.output for p in parsed)
+            determinations = sum(p.determinations for p in parsed)
+            joined.append(
+                Result(parsed[0].source, EXIT_OK, output, determinations, letters=len(parsed))
+            )
+            parsed = []
+        if result is not None:
+            joined.append(result)
+    return joined
 
 
 def _quiet_worker() -> None:

@@ -290,7 +290,7 @@ class _Tally:
     def add(self, result: batch.Result) -> None:
         self.status = max(self.status, result.status)
         if result.status == batch.EXIT_OK:
-            self.parsed += 1
+            self.parsed += result.letters
             self.determinations += result.determinations
         else:
             self.failed += 1

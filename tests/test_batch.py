@@ -79,6 +79,15 @@ def test_a_mixed_directory_gives_every_good_record_and_lists_every_bad_letter(
     assert "imrparse: 40 letters parsed" in result.stderr and ", 3 failed, in " in result.stderr
 
 
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
+def test_workers_write_exactly_what_one_process_writes(mixed_dir: Path, fmt: str) -> None:
+    one = run(str(mixed_dir), "--format", fmt, "--jobs", "1", "--quiet")
+    two = run(str(mixed_dir), "--format", fmt, "--jobs", "2", "--quiet")
+    assert one.exit_code == two.exit_code == 1
+    assert one.stdout == two.stdout
+    assert one.stderr == two.stderr
+
+
 def test_an_unreadable_file_in_a_batch_is_listed_and_the_others_go_on(tmp_path: Path) -> None:
     result = run(str(SEED), str(tmp_path / "gone.txt"), str(SEED))
     assert result.exit_code == 2
