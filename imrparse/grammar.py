@@ -101,9 +101,9 @@ def lean_tables() -> Tables:
     path = folder / f"tables-{zlib.crc32(key.encode()):08x}.marshal" if folder else None
     if path is not None:
         try:
-            stored_key, tables = marshal.loads(path.read_bytes())
-            if stored_key == key:
-                return dict(tables)
+            stored_key, stored = marshal.loads(path.read_bytes())
+            if stored_key == key and isinstance(stored, dict):
+                return stored
         except (OSError, EOFError, ValueError, TypeError):
             pass  # absent or unreadable: built again below
     tables = tables_from_lark(parser())
