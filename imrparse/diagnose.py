@@ -282,9 +282,7 @@ class _Diagnoser:
         return self._unexpected(sorted(expected), found, line, column)
 
     def _appeared_before(self, token: Token) -> bool:
-        phrase = _boilerplate()[token.type]
-        pattern = r"(?:^|\n)" + r"\s".join(re.escape(w) for w in phrase.split(" "))
-        return re.search(pattern, self.normal.text[: token.start_pos or 0]) is not None
+        return self.normal.starts_a_line_before(_boilerplate()[token.type], token.start_pos or 0)
 
     def _unexpected(self, expected: list[str], found: str, line: int, column: int) -> Diagnostic:
         described = _expected(set(expected))

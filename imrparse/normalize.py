@@ -223,6 +223,12 @@ class NormalText:
         end = len(last_piece.raw.rstrip())
         return last_piece.line, last_piece.start + end + 1
 
+    def starts_a_line_before(self, phrase: str, offset: int) -> bool:
+        """Whether ``phrase`` (its words apart by any whitespace, as a wrapped line has them)
+        starts a line of ``text`` before ``offset``: a heading or label that came already."""
+        words = r"\s".join(re.escape(word) for word in phrase.split(" "))
+        return re.search(r"(?:^|\n)" + words, self.text[:offset]) is not None
+
     def source_line(self, line: int) -> str:
         """The original input's line ``line`` (1-based), or ``""`` past its end."""
         return self.source_lines[line - 1] if 0 < line <= len(self.source_lines) else ""

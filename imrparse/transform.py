@@ -172,8 +172,7 @@ class LetterBuilder:
         if heading is None:
             return
         phrase = heading.group(0)
-        before = self.normal.text[: token.start_pos or 0]
-        again = re.search(r"(?:^|\n)" + r"\s".join(map(re.escape, phrase.split(" "))), before)
+        again = self.normal.starts_a_line_before(phrase, token.start_pos or 0)
         where = "appears again here, out of place" if again else "is out of place here"
         self._problem("IMR202", f"'{phrase}' {where}", token, found=line[:60])
 
