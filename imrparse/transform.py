@@ -108,8 +108,8 @@ class LetterBuilder:
 
     One builder serves many letters, one at a time: `begin` readies it for the next."""
 
-    def __init__(self, normal: NormalText | None = None) -> None:
-        self.begin(normal or NormalText("", [], paragraphs_known=False))
+    def __init__(self) -> None:
+        self.begin(NormalText("", [], paragraphs_known=False))
 
     def begin(self, normal: NormalText) -> None:
         """Forget the last letter; build the next from ``normal``."""
