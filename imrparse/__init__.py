@@ -24,6 +24,9 @@ from .api import (
 from .errors import CODES, Diagnostic, LetterError, Severity
 from .record import (
     SCHEMA_ID,
+    Authorization,
+    AuthorizationKind,
+    Basis,
     CaseHeader,
     Citation,
     CitationSource,
@@ -45,6 +48,9 @@ __all__ = [
     "CODES",
     "LAYOUTS",
     "SCHEMA_ID",
+    "Authorization",
+    "AuthorizationKind",
+    "Basis",
     "CaseHeader",
     "Citation",
     "CitationSource",

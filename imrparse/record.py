@@ -13,6 +13,9 @@ from typing import Any, TypeVar
 
 __all__ = [
     "SCHEMA_ID",
+    "Authorization",
+    "AuthorizationKind",
+    "Basis",
     "CaseHeader",
     "Citation",
     "CitationSource",
@@ -27,7 +30,7 @@ __all__ = [
     "Sex",
 ]
 
-SCHEMA_ID = "imrparse.letter/1"
+SCHEMA_ID = "imrparse.letter/2"
 
 _E = TypeVar("_E", bound=Enum)
 
@@ -54,6 +57,23 @@ class Sex(Enum):
 class CitationSource(Enum):
     MTUS = "mtus"
     NON_MTUS = "non-mtus"
+
+
+class Basis(Enum):
+    """What a guideline says its decision rests on (LETTER-FORMAT §4)."""
+
+    CITATIONS = "citations"
+    OUTSIDE_MTUS = "outside-mtus"
+    NO_EVIDENCE = "no-evidence"
+
+
+class AuthorizationKind(Enum):
+    """How part of a request was authorized before review (LETTER-FORMAT §2, forms 2 and 3)."""
+
+    #: Part of the request was authorized; the item is the remaining portion.
+    PORTION = "portion"
+    #: Something else was authorized instead; the item is the original request.
+    ALTERNATIVE = "alternative"
 
 
 @dataclass(frozen=True)
@@ -84,19 +104,36 @@ class Patient:
 class Citation:
     source: CitationSource
     title: str
-    pages: str | None
+    #: The MTUS part's edition (current style, 2016 on); None for older citations.
+    year: int | None = None
+    #: The MTUS part's sections, as one string (section names hold commas).
+    sections: str | None = None
+    #: The pages of an older (2015) MTUS citation.
+    pages: str | None = None
 
 
 @dataclass(frozen=True)
 class Guideline:
     text: str
+    basis: Basis | None
     mtus: bool | None
     citations: tuple[Citation, ...]
 
 
 @dataclass(frozen=True)
+class Authorization:
+    """The partial authorization an item paragraph states (LETTER-FORMAT §2)."""
+
+    original_request: str
+    authorized: str
+    kind: AuthorizationKind
+
+
+@dataclass(frozen=True)
 class Determination:
+    #: The disputed item: with a partial authorization, the part still in dispute.
     item: str
+    authorization: Authorization | None
     decision: Decision
     claims_administrator_guideline: Guideline
     maximus_guideline: Guideline
@@ -154,17 +191,35 @@ def _case_to_dict(case: CaseHeader) -> dict[str, Any]:
 def _guideline_to_dict(guideline: Guideline) -> dict[str, Any]:
     return {
         "text": guideline.text,
+        "basis": None if guideline.basis is None else guideline.basis.value,
         "mtus": guideline.mtus,
         "citations": [
-            {"source": c.source.value, "title": c.title, "pages": c.pages}
+            {
+                "source": c.source.value,
+                "title": c.title,
+                "year": c.year,
+                "sections": c.sections,
+                "pages": c.pages,
+            }
             for c in guideline.citations
         ],
+    }
+
+
+def _authorization_to_dict(authorization: Authorization | None) -> dict[str, Any] | None:
+    if authorization is None:
+        return None
+    return {
+        "original_request": authorization.original_request,
+        "authorized": authorization.authorized,
+        "kind": authorization.kind.value,
     }
 
 
 def _determination_to_dict(d: Determination) -> dict[str, Any]:
     return {
         "item": d.item,
+        "authorization": _authorization_to_dict(d.authorization),
         "decision": d.decision.value,
         "claims_administrator_guideline": _guideline_to_dict(d.claims_administrator_guideline),
         "maximus_guideline": _guideline_to_dict(d.maximus_guideline),
@@ -231,8 +286,12 @@ class _Reader:
 
     def determination(self, data: Any, path: str) -> Determination:
         obj = self._object(data, path)
+        authorization = obj.get("authorization")
         return Determination(
             item=self._string(obj.get("item"), f"{path}.item"),
+            authorization=None
+            if authorization is None
+            else self.authorization(authorization, f"{path}.authorization"),
             decision=self._enum(Decision, obj.get("decision"), f"{path}.decision"),
             claims_administrator_guideline=self.guideline(
                 obj.get("claims_administrator_guideline"),
@@ -244,8 +303,19 @@ class _Reader:
             rationale=self._string(obj.get("rationale"), f"{path}.rationale"),
         )
 
+    def authorization(self, data: Any, path: str) -> Authorization:
+        obj = self._object(data, path)
+        return Authorization(
+            original_request=self._string(
+                obj.get("original_request"), f"{path}.original_request"
+            ),
+            authorized=self._string(obj.get("authorized"), f"{path}.authorized"),
+            kind=self._enum(AuthorizationKind, obj.get("kind"), f"{path}.kind"),
+        )
+
     def guideline(self, data: Any, path: str) -> Guideline:
         obj = self._object(data, path)
+        basis = obj.get("basis")
         mtus = obj.get("mtus")
         if mtus is not None and not isinstance(mtus, bool):
             raise RecordError(f"{path}.mtus: expected true, false or null, found {mtus!r}")
@@ -254,6 +324,7 @@ class _Reader:
             raise RecordError(f"{path}.citations: expected a list")
         return Guideline(
             text=self._string(obj.get("text"), f"{path}.text"),
+            basis=None if basis is None else self._enum(Basis, basis, f"{path}.basis"),
             mtus=mtus,
             citations=tuple(
                 self.citation(c, f"{path}.citations[{i}]") for i, c in enumerate(citations)
@@ -262,12 +333,19 @@ class _Reader:
 
     def citation(self, data: Any, path: str) -> Citation:
         obj = self._object(data, path)
-        pages = obj.get("pages")
+        year = obj.get("year")
+        if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
+            raise RecordError(f"{path}.year: expected an integer or null, found {year!r}")
         return Citation(
             source=self._enum(CitationSource, obj.get("source"), f"{path}.source"),
             title=self._string(obj.get("title"), f"{path}.title"),
-            pages=None if pages is None else self._string(pages, f"{path}.pages"),
+            year=year,
+            sections=self._optional_string(obj.get("sections"), f"{path}.sections"),
+            pages=self._optional_string(obj.get("pages"), f"{path}.pages"),
         )
+
+    def _optional_string(self, data: Any, path: str) -> str | None:
+        return None if data is None else self._string(data, path)
 
     @staticmethod
     def _object(data: Any, path: str) -> dict[str, Any]:
