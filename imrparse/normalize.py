@@ -4,9 +4,12 @@ LETTER-FORMAT §3 lists the shapes one letter reaches users in. This module turn
 into one *normal text* that the grammar reads:
 
 - one line per line of the letter, each cleaned: Unicode spaces and tabs become one ASCII space,
-  soft hyphens and zero-width characters go, leading and trailing spaces go;
+  soft hyphens and zero-width characters go, ligatures become their letters, leading and
+  trailing spaces go;
 - exactly one empty line where a paragraph ends, and no other empty lines;
 - no page furniture: form feeds and ``Page N of M`` lines are dropped;
+- a line that ends in a hyphen after a letter or digit runs on into the next line with no space
+  (PDF tools break lines after hyphens: ``10-30-`` / ``2016`` is ``10-30-2016``);
 - a final newline.
 
 It keeps, for every normal line, where it came from, so that a problem found in the normal text
@@ -14,15 +17,19 @@ is reported at its line and column in the original input.
 
 How paragraph breaks are told apart from layout noise, step by step:
 
-1. *Double spacing.* The seed's shape has an empty line after every line (pypdf's CRLF line ends,
+1. *Pages.* A form feed is a page break and ends a line; a line end right before or after it
+   belongs to the page break and makes no line. What is left of a line beside a form feed is a
+   line of its own, so pypdf's one-space line at a page's top or foot stays one.
+2. *Double spacing.* The seed's shape has an empty line after every line (pypdf's CRLF line ends,
    each turned into two newlines). When no two non-empty lines touch and some gap is wider than
    one empty line, the text is double-spaced and one empty line after each line is dropped.
-2. *Page furniture.* ``Page N of M`` lines go, with the blank lines just above them.
-3. *Paragraph breaks.* pypdf marks an empty line of the page with a line holding one space, and
+3. *Page furniture.* ``Page N of M`` lines go, with the blank lines that only separate them from
+   the text or from the page break.
+4. *Paragraph breaks.* pypdf marks an empty line of the page with a line holding one space, and
    a page join with a truly empty line. So when any whitespace-only line is present, only those
-   lines break paragraphs; otherwise any blank line does. A form feed never does: a page break
-   is not a paragraph break.
-4. When there are no blank lines at all, paragraph breaks are unknown (``paragraphs_known`` is
+   lines break paragraphs, wherever they stand. Otherwise an empty line does, except one beside a
+   page break (a tool's page end, not the letter's): a page break is not a paragraph break.
+5. When there are no blank lines at all, paragraph breaks are unknown (``paragraphs_known`` is
    false) and the grammar reads each slot as one paragraph.
 """
 
@@ -45,9 +52,22 @@ __all__ = [
 ]
 
 # Characters that carry no text: soft hyphen, zero-width space/joiners, word joiner, BOM.
-_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _INVISIBLE_CHARS = frozenset(INVISIBLE)
+# The ligatures U+FB00-U+FB06, as the letters they stand for.
+_LIGATURES = {
+    "\ufb00": "ff",
+    "\ufb01": "fi",
+    "\ufb02": "fl",
+    "\ufb03": "ffi",
+    "\ufb04": "ffl",
+    "\ufb05": "st",
+    "\ufb06": "st",
+}
+# What `clean` replaces before folding whitespace: invisible characters go, ligatures expand.
+_REPLACE = str.maketrans({**dict.fromkeys(INVISIBLE, None), **_LIGATURES})
+# Characters that make a line need more than whitespace folding.
+_SPECIAL = INVISIBLE + "".join(_LIGATURES)
 #: Original line ends, everywhere in imrparse (CRLF, CR, LF). A form feed is not a line end for
 #: the user's editor, so it splits a line into segments without changing line numbers.
 LINE_END = re.compile(r"\r\n|\r|\n")
@@ -57,9 +77,9 @@ _SOFT_HYPHEN_AT_END = re.compile("\u00ad[\\s\u200b\u200c\u200d\u2060\ufeff]*$")
 
 
 def clean(raw: str) -> str:
-    """Clean one line: drop invisible characters, fold whitespace runs, trim."""
-    if not raw.isascii():  # invisible characters are not ASCII: skip the search when there are none
-        raw = _INVISIBLE.sub("", raw)
+    """Clean one line: drop invisible characters, expand ligatures, fold whitespace runs, trim."""
+    if not raw.isascii():  # the special characters are not ASCII: skip when there are none
+        raw = raw.translate(_REPLACE)
     # str.split() splits at exactly the characters the regex \s matches (str.isspace()).
     return " ".join(raw.split())
 
@@ -75,6 +95,15 @@ def clean_with_columns(raw: str) -> tuple[str, list[int]]:
     for offset, char in enumerate(raw):
         if char in _INVISIBLE_CHARS:
             continue
+        if char in _LIGATURES:
+            if pending_space >= 0:
+                out.append(" ")
+                columns.append(pending_space)
+                pending_space = -1
+            letters = _LIGATURES[char]
+            out.append(letters)
+            columns.extend([offset] * len(letters))
+            continue
         if char.isspace():
             if out and pending_space < 0:
                 pending_space = offset
@@ -85,7 +114,8 @@ def clean_with_columns(raw: str) -> tuple[str, list[int]]:
             pending_space = -1
         out.append(char)
         columns.append(offset)
-    return "".join(out), columns
+    text = "".join(out)
+    return text, columns
 
 
 class Piece(NamedTuple):
@@ -96,12 +126,17 @@ class Piece(NamedTuple):
     raw: str
 
 
-# The kind of each segment (a line, or a stretch of one between form feeds), one character
+# The kind of each segment (a line, or a stretch of one beside a form feed), one character
 # each, so that a text's kinds are a string that str methods and regexes scan at C speed.
-_TEXT, _EMPTY, _SPACE, _FOOTER = "T", "E", "S", "F"
+# A page break is a segment of its own, with no text.
+_TEXT, _EMPTY, _SPACE, _FOOTER, _PAGE = "T", "E", "S", "F", "P"
 _EMPTY_OR_SPACE = "ES"
 # Two segments, neither empty, one after the other: the text is not double-spaced.
 _TOUCHING = re.compile("[^E][^E]")
+# A page break with the blank lines beside it.
+_PAGE_EDGE = re.compile("[ES]*P[ES]*")
+# A page break with the empty lines beside it.
+_PAGE_GAP = re.compile("E*PE*")
 
 
 @dataclass(frozen=True)
@@ -119,11 +154,12 @@ class _Segments:
     @classmethod
     def of(cls, text: str, source_lines: list[str]) -> _Segments:
         # (The hot loop of imrparse: everything per line is a comprehension or a C method.)
+        page_breaks: list[int] = []
         if "\f" in text:
-            raws, lines, starts = _split_pages(source_lines)
+            raws, lines, starts, page_breaks = _split_pages(source_lines)
         else:
             raws, lines, starts = source_lines, None, None
-        if text.isascii() or not any(char in text for char in INVISIBLE):
+        if text.isascii() or not any(char in text for char in _SPECIAL):
             cleaned = [" ".join(raw.split()) for raw in raws]
         else:
             cleaned = [clean(raw) for raw in raws]
@@ -135,6 +171,12 @@ class _Segments:
                 for raw, line in zip(raws, cleaned, strict=True)
             ]
         )
+        if page_breaks:
+            # Page breaks have no text, so the comprehension took them for empty lines.
+            marked = list(kinds)
+            for index in page_breaks:
+                marked[index] = _PAGE
+            kinds = "".join(marked)
         return cls(raws, cleaned, kinds, lines, starts)
 
     def piece(self, index: int) -> Piece:
@@ -143,12 +185,17 @@ class _Segments:
         return Piece(self.lines[index], self.starts[index], self.raws[index])
 
 
-def _split_pages(source_lines: list[str]) -> tuple[list[str], list[int], list[int]]:
-    """Lines split at form feeds. A form feed marks a page break: the empty stretches around
-    it are not empty lines, so they are left out."""
+def _split_pages(
+    source_lines: list[str],
+) -> tuple[list[str], list[int], list[int], list[int]]:
+    """Lines split at form feeds, each form feed a page break segment. A line end right
+    before or after a form feed belongs to the page break: the empty stretches beside it are
+    not lines, so they are left out. A stretch of spaces is kept (pypdf's one-space line).
+    Also gives the indexes of the page break segments (one for a run of form feeds)."""
     raws: list[str] = []
     lines: list[int] = []
     starts: list[int] = []
+    page_breaks: list[int] = []
     for number, line in enumerate(source_lines, start=1):
         if "\f" not in line:
             raws.append(line)
@@ -156,13 +203,18 @@ def _split_pages(source_lines: list[str]) -> tuple[list[str], list[int], list[in
             starts.append(0)
             continue
         start = 0
-        for part in line.split("\f"):
-            if part.strip():
+        for index, part in enumerate(line.split("\f")):
+            if index and (not page_breaks or page_breaks[-1] != len(raws) - 1):
+                page_breaks.append(len(raws))
+                raws.append("")
+                lines.append(number)
+                starts.append(start - 1)
+            if part:
                 raws.append(part)
                 lines.append(number)
                 starts.append(start)
             start += len(part) + 1
-    return raws, lines, starts
+    return raws, lines, starts, page_breaks
 
 
 @dataclass(frozen=True)
@@ -236,7 +288,9 @@ class NormalText:
 
 def _is_double_spaced(kinds: str) -> bool:
     """No two segments touch, at least two hold text, and some gap is wider than one empty
-    line (two empty lines running, or a line of spaces)."""
+    line (two empty lines running, or a line of spaces). A page break with the empty lines
+    beside it counts as one empty line."""
+    kinds = _PAGE_GAP.sub(_EMPTY, kinds)
     return (
         _TOUCHING.search(kinds) is None
         and kinds.count(_TEXT) >= 2
@@ -254,15 +308,44 @@ def _undouble(kinds: str) -> list[int]:
 
 
 def _drop_footers(kinds: str, order: list[int]) -> list[int]:
-    """Without the footer segments, and the blank lines just above each."""
+    """Without the footer segments, and the blank lines that only separate a footer from the
+    text or from a page break (those just above it and just below it)."""
     kept: list[int] = []
+    below_footer = False
     for index in order:
-        if kinds[index] == _FOOTER:
+        kind = kinds[index]
+        if kind == _FOOTER:
             while kept and kinds[kept[-1]] in _EMPTY_OR_SPACE:
                 kept.pop()
+            below_footer = True
             continue
+        if below_footer and kind in _EMPTY_OR_SPACE:
+            continue
+        below_footer = False
         kept.append(index)
     return kept
+
+
+def _drop_page_breaks(kinds: str, order: list[int]) -> list[int]:
+    """Without the page breaks, and the empty lines beside them: a tool's page end, not a line
+    of the page (lines of spaces stay: pypdf's empty lines of the page)."""
+    kept_kinds = "".join([kinds[index] for index in order])
+    dropped: set[int] = set()
+    for edge in _PAGE_EDGE.finditer(kept_kinds):
+        dropped.update(
+            position
+            for position in range(edge.start(), edge.end())
+            if kept_kinds[position] != _SPACE
+        )
+    return [index for position, index in enumerate(order) if position not in dropped]
+
+
+def _runs_on(line: str, following: str) -> bool:
+    """A line that ends in a hyphen right after a letter or digit, before a line that starts
+    with one: the PDF tool broke the line after the hyphen (LETTER-FORMAT §3)."""
+    return (
+        len(line) > 1 and line[-1] == "-" and line[-2].isalnum() and following[:1].isalnum()
+    )
 
 
 def normalize(text: str) -> NormalText:
@@ -276,13 +359,15 @@ def normalize(text: str) -> NormalText:
     order = _undouble(kinds) if _is_double_spaced(kinds) else list(range(len(kinds)))
     if _FOOTER in kinds:
         order = _drop_footers(kinds, order)
+    if _PAGE in kinds:
+        order = _drop_page_breaks(kinds, order)
     kept = "".join([kinds[index] for index in order])
     # Which text segments make the lines, and what separates each from the next: a
     # paragraph break where a breaking blank line comes between, nothing where a soft hyphen
     # ends the line (the word goes on), else a line end.
     text_segments = [index for index in order if kinds[index] == _TEXT]
     gaps = kept.strip(_EMPTY_OR_SPACE).split(_TEXT)[1:-1]
-    # Where any line of spaces is left, only those break paragraphs (step 3 above).
+    # Where any line of spaces is left, only those break paragraphs (step 4 above).
     breaks = [_SPACE in gap for gap in gaps] if _SPACE in kept else [gap != "" for gap in gaps]
     if "\u00ad" in text:
         joined = [_SOFT_HYPHEN_AT_END.search(raws[index]) is not None for index in text_segments]
@@ -295,8 +380,15 @@ def normalize(text: str) -> NormalText:
     if text_segments:
         separators.append("\n")
     lines = [cleaned[index] for index in text_segments]
+    normal = "".join(map(operator.add, lines, separators))
+    if "-\n" in normal:
+        # Lines broken after a hyphen run on into the next line, with no space.
+        for index in range(len(lines) - 1):
+            if separators[index] == "\n" and _runs_on(lines[index], lines[index + 1]):
+                separators[index] = ""
+        normal = "".join(map(operator.add, lines, separators))
     return NormalText(
-        "".join(map(operator.add, lines, separators)),
+        normal,
         source_lines,
         any(breaks),
         segments,

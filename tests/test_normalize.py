@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,12 +16,41 @@ def test_clean_with_columns_cleans_exactly_like_clean(raw: str) -> None:
     assert text == clean(raw)
     assert len(columns) == len(text)
     for char, column in zip(text, columns, strict=True):
-        assert char == " " or raw[column] == char
+        assert char == " " or raw[column] == char or char in unicodedata.normalize("NFKC", raw[column])
 
 
 def test_whitespace_runs_and_invisible_characters_fold() -> None:
     assert clean(" a\u00a0\t b\u200bc\u00add  ") == "a bcd"
 
+
+def test_ligatures_become_their_letters() -> None:
+    assert clean("\ufb00 \ufb01rst \ufb02ow o\ufb03ce wa\ufb04e \ufb05op \ufb06ay") == (
+        "ff first flow office waffle stop stay"
+    )
+    assert normalize("The speci\ufb01c e\ufb00ect\n").text == "The specific effect\n"
+
+
+def test_a_line_broken_after_a_hyphen_runs_on_with_no_space() -> None:
+    text = "injury on 10-27-\n2016 and x-\nrays.\nNon-\nMTUS Citation\n"
+    assert normalize(text).text == "injury on 10-27-2016 and x-rays.\nNon-MTUS Citation\n"
+
+
+def test_a_hyphen_after_a_space_or_before_a_space_ends_the_line_as_usual() -> None:
+    assert normalize("pain -\nfree\nwell-\n(sic)\n").text == "pain -\nfree\nwell-\n(sic)\n"
+
+
+def test_a_hyphen_at_a_paragraph_end_never_joins_the_next_paragraph() -> None:
+    assert normalize("ends in x-\n\nrays\n").text == "ends in x-\n\nrays\n"
+
+
+def test_a_line_broken_after_a_hyphen_at_a_page_break_runs_on() -> None:
+    assert normalize("lumbar x-\n\frays, and\n").text == "lumbar x-rays, and\n"
+
+
+def test_locate_finds_the_second_half_of_a_hyphen_joined_word_on_its_own_line() -> None:
+    normal = normalize("on 10-27-\n2016 at\n")
+    assert normal.text == "on 10-27-2016 at\n"
+    assert normal.locate(1, normal.text.index("2016") + 1) == (2, 1)
 
 def test_double_spaced_text_loses_its_doubling_but_keeps_paragraphs() -> None:
     normal = normalize("One \n\nline. \n\n \n\nTwo \n\n")
@@ -33,6 +64,36 @@ def test_page_break_in_double_spaced_text_is_not_a_paragraph_break() -> None:
 
 def test_form_feed_is_not_a_paragraph_break_but_a_blank_line_is() -> None:
     assert normalize("One\n\fline.\n\nTwo\n").text == "One\nline.\n\nTwo\n"
+
+
+def test_a_form_feed_ends_a_line_and_the_line_ends_beside_it_make_no_empty_line() -> None:
+    for join in ("\f", "\n\f", "\f\n", "\n\f\n"):
+        assert normalize(f"One\n\nline{join}goes on.\n").text == "One\n\nline\ngoes on.\n"
+
+
+def test_an_empty_line_beside_a_page_break_is_not_a_paragraph_break() -> None:
+    # Paragraphs are known (the blank line after "One"), yet the empty lines some tools put at
+    # a page's end, or at the next page's top, are not the letter's.
+    for join in ("\n\n\f", "\n\f\n\n", "\n\n\f\n\n"):
+        normal = normalize(f"One\n\nline{join}goes on.\n")
+        assert normal.text == "One\n\nline\ngoes on.\n"
+
+
+def test_pypdfs_one_space_line_beside_a_form_feed_is_a_paragraph_break() -> None:
+    # As pypdf gives published letters: pages joined by a bare form feed, and the page's own
+    # empty line (one space) just before or after it.
+    for join in (" \n \f", " \f \n", " \n\f \n"):
+        normal = normalize(f"One \n \nends. {join}Next \n \nlast \n")
+        assert normal.text == "One\n\nends.\n\nNext\n\nlast\n"
+    # ... and a bare form feed mid-paragraph is not.
+    assert normalize("One \n \nends \fhere \n").text == "One\n\nends\nhere\n"
+
+
+def test_blank_lines_around_a_page_footer_are_not_paragraph_breaks() -> None:
+    text = "One\n\nline\n\nPage 1 of 2\n\n\fgoes on.\n\nTwo\n\nPage 2 of 2\n"
+    assert normalize(text).text == "One\n\nline\ngoes on.\n\nTwo\n"
+    pypdf = "One \n \nline \n \nPage 1 of 2 \n \fgoes on. \n \nTwo \n"
+    assert normalize(pypdf).text == "One\n\nline\ngoes on.\n\nTwo\n"
 
 
 def test_page_footers_are_dropped() -> None:
