@@ -1,8 +1,8 @@
-"""Facts read out of free text (LETTER-FORMAT §4): citations in a guideline, the patient in the
-clinical case summary. The grammar stops at the slot; these rules read inside it.
+"""Facts read out of the clinical case summary (LETTER-FORMAT §4): the patient's age, sex and
+date of injury. The grammar stops at the slot; these rules read inside it.
 
-Where the text does not say a thing in the recognized form, the answer is ``None`` (or no
-citations), never a guess.
+Where the summary does not say a thing in a recognized form, the answer is ``None``, never a
+guess. (The guideline slots have a grammar of their own: `imrparse.guideline`.)
 """
 
 from __future__ import annotations
@@ -10,75 +10,62 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .record import Citation, CitationSource, Guideline, Patient, Sex
+from .record import Patient, Sex
 
-__all__ = ["parse_date", "read_citations", "read_guideline", "read_patient"]
+__all__ = ["parse_date", "read_patient"]
 
-# "Decision based on" starts the citations, at the start of the text or of a sentence.
-_BASED_ON = re.compile(r"(?:^|(?<=[.!?] ))Decision based on ")
-# Clauses are joined by ", and on the " or " and on the ".
-_AND_ON_THE = re.compile(r",? and on the ")
-_MTUS = re.compile(r"MTUS (?P<title>.+?)(?: Page\(s\): (?P<pages>.+))?")
-_NON_MTUS = re.compile(r"Non-MTUS Citation (?P<title>.+)")
-
-# "57 year old", "57-year-old", "57 year-old"; then the word right after it. Numbers are ASCII
-# digits: Python's \d also matches other scripts' digits, which int() would happily read.
+# "57 year old", "57-year-old", "57 year-old", "57-year old"; then the word right after it.
+# Numbers are ASCII digits: Python's \d also matches other scripts' digits, which int() reads.
 _AGE = re.compile(r"\b([0-9]{1,3})[ -]year[ -]old\b(?:,?\s+(\w+))?", re.IGNORECASE)
 _SEX_WORDS = {"male": Sex.MALE, "man": Sex.MALE, "female": Sex.FEMALE, "woman": Sex.FEMALE}
-# The date right after "injury on" or "date of injury".
+
+_MONTHS = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+)  # fmt: skip
+# A date as letters write them: month, day and year with "/" or "-" between (the same one
+# twice), one or two digits for month and day, two or four for the year; or "October 10, 2015".
+_DATE_FORMS = (
+    r"(?P<month>[0-9]{1,2})(?P<sep>[/-])(?P<day>[0-9]{1,2})(?P=sep)(?P<year>[0-9]{4}|[0-9]{2})"
+    r"|(?P<month_name>" + "|".join(_MONTHS) + r")\s+(?P<name_day>[0-9]{1,2}),?\s+"
+    r"(?P<name_year>[0-9]{4})"
+)
+_DATE = re.compile(rf"(?:{_DATE_FORMS})(?![0-9])", re.IGNORECASE)
+# The date right after "injury" or "injured" (with "on", "of", "dated" or "date of" between,
+# or nothing), after "date of injury:", or after "claim from".
 _INJURY_DATE = re.compile(
-    r"(?:injury on|date of injury)[\s:,]*(?:(?:of|was|is)\s+)?"
-    r"([0-9]{1,2}/[0-9]{1,2}/(?:[0-9]{4}|[0-9]{2}))\b",
+    r"(?:\binjur(?:y|ed)(?:\s+(?:on|of|dated|date\s+of))?\s+"
+    r"|\bdate\s+of\s+injury\s*:\s*"
+    r"|\bclaim\s+from\s+)"
+    rf"(?:{_DATE_FORMS})(?![0-9])",
     re.IGNORECASE,
 )
-_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4}|[0-9]{2})")
 
 
-def read_citations(text: str) -> tuple[Citation, ...] | None:
-    """The citations of a guideline text, or ``None`` when none is recognizable."""
-    found = _BASED_ON.search(text)
-    if found is None:
+def _date(match: re.Match[str]) -> dt.date | None:
+    """The calendar date a `_DATE_FORMS` match stands for; ``None`` if there is no such day."""
+    if match["month_name"]:
+        month = _MONTHS.index(match["month_name"].lower()) + 1
+        day, year = int(match["name_day"]), int(match["name_year"])
+    else:
+        month, day, year = int(match["month"]), int(match["day"]), int(match["year"])
+        if len(match["year"]) == 2:
+            year += 2000 if year < 50 else 1900
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
         return None
-    clauses = text[found.end() :].removesuffix(".")
-    citations = []
-    for clause in _AND_ON_THE.split(clauses):
-        clause = clause.strip().removesuffix(",")
-        non_mtus = _NON_MTUS.fullmatch(clause)
-        if non_mtus:
-            citations.append(Citation(CitationSource.NON_MTUS, non_mtus["title"], None))
-            continue
-        mtus = _MTUS.fullmatch(clause)
-        if mtus is None:
-            return None
-        citations.append(Citation(CitationSource.MTUS, mtus["title"], mtus["pages"]))
-    return tuple(citations)
-
-
-def read_guideline(text: str) -> Guideline:
-    """A guideline slot: its text, whether it cites the MTUS, and its citations."""
-    citations = read_citations(text)
-    if citations is None:
-        return Guideline(text, None, ())
-    mtus = any(c.source is CitationSource.MTUS for c in citations)
-    return Guideline(text, mtus, citations)
 
 
 def parse_date(text: str) -> dt.date | None:
-    """``M/D/YYYY``, ``MM/DD/YYYY`` or ``M/D/YY`` as a date; ``None`` if not a calendar date.
+    """A date in one of the forms of LETTER-FORMAT §4 (``M/D/YYYY``, ``MM-DD-YY``, ``October
+    10, 2015``, ...); ``None`` if it is not one, or not a calendar date.
 
     A two-digit year is read as 2000-2049 for 00-49 and 1950-1999 for 50-99: fixed, so that
     the same letter always gives the same record.
     """
     match = _DATE.fullmatch(text)
-    if match is None:
-        return None
-    month, day, year = int(match[1]), int(match[2]), int(match[3])
-    if len(match[3]) == 2:
-        year += 2000 if year < 50 else 1900
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
+    return None if match is None else _date(match)
 
 
 def read_patient(summary: str) -> Patient:
@@ -91,5 +78,4 @@ def read_patient(summary: str) -> Patient:
         if found[2]:
             sex = _SEX_WORDS.get(found[2].lower())
     injury = _INJURY_DATE.search(summary)
-    date_of_injury = parse_date(injury[1]) if injury else None
-    return Patient(age, sex, date_of_injury)
+    return Patient(age, sex, None if injury is None else _date(injury))

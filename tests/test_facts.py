@@ -1,74 +1,13 @@
-"""Citations and patient facts read out of free text (LETTER-FORMAT §4)."""
+"""Patient facts read out of the clinical case summary (LETTER-FORMAT §4)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
-from imrparse.facts import parse_date, read_citations, read_guideline, read_patient
-from imrparse.record import CitationSource, Patient, Sex
-
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "citations.txt"
-
-
-def read_fixture_cases(path: Path) -> list[tuple[str, str, str]]:
-    """Cases fenced by lines holding only '.': a title line, then input, then expected."""
-    cases = []
-    lines = path.read_text(encoding="utf-8").split("\n")
-    index = 0
-    while index < len(lines):
-        if not lines[index].strip() or lines[index].startswith("#"):
-            index += 1
-            continue
-        title = lines[index]
-        assert lines[index + 1] == ".", f"{path}:{index + 2}: expected '.'"
-        end_input = lines.index(".", index + 2)
-        end_expected = lines.index(".", end_input + 1)
-        cases.append(
-            (
-                title,
-                "\n".join(lines[index + 2 : end_input]),
-                "\n".join(lines[end_input + 1 : end_expected]),
-            )
-        )
-        index = end_expected + 1
-    return cases
-
-
-CASES = read_fixture_cases(FIXTURES)
-
-
-@pytest.mark.parametrize(("title", "text", "expected"), CASES, ids=[c[0] for c in CASES])
-def test_citation_fixture(title: str, text: str, expected: str) -> None:
-    citations = read_citations(text)
-    if citations is None:
-        shown = "none"
-    else:
-        shown = "\n".join(
-            f"{c.source.value} | {c.title} | {c.pages if c.pages is not None else '-'}"
-            for c in citations
-        )
-    assert shown == expected
-
-
-def test_mtus_is_true_when_any_citation_is_mtus() -> None:
-    guideline = read_guideline(
-        "Decision based on Non-MTUS Citation ODG, and on the MTUS ACOEM Page(s): 3."
-    )
-    assert guideline.mtus is True
-    assert [c.source for c in guideline.citations] == [
-        CitationSource.NON_MTUS,
-        CitationSource.MTUS,
-    ]
-
-
-def test_mtus_is_null_and_text_kept_when_nothing_is_recognizable() -> None:
-    guideline = read_guideline("The reviewer relied on clinical judgment.")
-    assert (guideline.mtus, guideline.citations) == (None, ())
-    assert guideline.text == "The reviewer relied on clinical judgment."
-
+from imrparse.facts import parse_date, read_patient
+from imrparse.record import Patient, Sex
 
 @pytest.mark.parametrize(
     ("summary", "age", "sex"),
@@ -78,6 +17,8 @@ def test_mtus_is_null_and_text_kept_when_nothing_is_recognizable() -> None:
         ("This 61 year-old woman", 61, Sex.FEMALE),
         ("The 45 year old male claimant", 45, Sex.MALE),
         ("The 45 year old claimant", 45, None),
+        ("The applicant is a 34-year old Male who", 34, Sex.MALE),
+        ("a 40 YEAR OLD woman", 40, Sex.FEMALE),
         ("The claimant, age unknown, is male", None, None),
     ],
 )
@@ -95,13 +36,45 @@ def test_age_and_sex_come_from_the_first_year_old_phrase(
         ("Date of injury 5/2/2011.", dt.date(2011, 5, 2)),
         ("date of injury: 7/4/99 per records", dt.date(1999, 7, 4)),
         ("injury on 13/45/2014", None),
-        ("injured on 05/20/2014", None),
+        ("injured on 05/20/2014", dt.date(2014, 5, 20)),
+        ("an industrial injury on 10-13-16. He", dt.date(2016, 10, 13)),
+        ("reported injury on 10-20-2016 while", dt.date(2016, 10, 20)),
+        ("associated with an industrial injury of October 10, 2015.", dt.date(2015, 10, 10)),
+        ("sustained an industrial injury November 28, 2016", dt.date(2016, 11, 28)),
+        ("INJURED ON 1/2/2016", dt.date(2016, 1, 2)),
+        ("an injury dated 3/4/2015", dt.date(2015, 3, 4)),
+        ("injury date of 3/4/2015", dt.date(2015, 3, 4)),
+        ("a history of an occupational claim from 10/23/2016", dt.date(2016, 10, 23)),
+        ("an injury at work. Seen on 10/23/2016", None),
+        ("injury on February 30, 2016", None),
+        ("injury on 10/13-2016", None),
+        ("injured on 10/13/20160", None),
     ],
 )
 def test_date_of_injury_is_the_date_right_after_its_phrase(
     summary: str, date: dt.date | None
 ) -> None:
     assert read_patient(summary).date_of_injury == date
+
+
+def test_the_first_phrase_followed_by_a_date_gives_the_date_of_injury() -> None:
+    summary = "Her injury on the job was reported. She was injured on 4/5/2016; injury on 1/1/2015."
+    assert read_patient(summary).date_of_injury == dt.date(2016, 4, 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("10-13-16", dt.date(2016, 10, 13)),
+        ("1/2/2016", dt.date(2016, 1, 2)),
+        ("November 28, 2016", dt.date(2016, 11, 28)),
+        ("november 28 2016", dt.date(2016, 11, 28)),
+        ("Movember 28, 2016", None),
+        ("10-13/16", None),
+    ],
+)
+def test_dates_are_read_in_every_form_letters_write_them(text: str, date: dt.date | None) -> None:
+    assert parse_date(text) == date
 
 
 def test_two_digit_years_pivot_at_fifty() -> None:
