@@ -20,8 +20,9 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any, cast
 
 from .errors import Diagnostic, Severity
-from .facts import read_guideline, read_patient
+from .facts import read_patient
 from .grammar import build_parser, lean_tables
+from .items import read_item
 from .lalr import Fallback, LeanParser, Token
 from .normalize import NormalText
 from .record import (
@@ -60,6 +61,10 @@ _OUT_OF_PLACE = re.compile(
 )
 
 _Field = tuple[str, Any, Token]
+
+
+def read_guideline(text: str) -> Guideline:  # TEMPORARY until imrparse.guideline lands
+    return Guideline(text, None, None, ())
 
 
 @dataclass
@@ -304,7 +309,7 @@ class LetterBuilder:
                 draft.item.text = f"{beginning.text} {draft.item.text}"
         return tuple(
             Determination(
-                d.item.text,
+                *read_item(d.item.text),
                 d.item.decision,
                 d.claims_administrator,
                 d.maximus,
