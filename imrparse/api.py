@@ -21,6 +21,7 @@ __all__ = [
     "parse",
     "parse_bytes",
     "parse_file",
+    "parse_with_warnings",
     "read_document",
     "read_text",
     "validate",
@@ -50,12 +51,18 @@ def parse(text: str) -> Letter:
     """Parse a letter's text in any layout of LETTER-FORMAT §3.
 
     Raise `LetterError` when the letter does not conform; its ``diagnostics`` say where.
-    Warnings do not stop a parse: `validate` reports them.
+    Warnings do not stop a parse: `parse_with_warnings` and `validate` report them.
     """
+    return parse_with_warnings(text)[0]
+
+
+def parse_with_warnings(text: str) -> tuple[Letter, list[Diagnostic]]:
+    """`parse`, and the warnings the letter gives (LETTER-FORMAT §5): consistency problems
+    that do not change its record. Raise `LetterError` when the letter does not conform."""
     letter, diagnostics = _analyze(text)
     if letter is None:
         raise LetterError([d for d in diagnostics if d.is_error])
-    return letter
+    return letter, diagnostics
 
 
 @dataclass(frozen=True)
@@ -68,10 +75,15 @@ class Document:
 
     def parse(self) -> Letter:
         """`parse` of the text, with diagnostics located on the PDF's pages."""
+        return self.parse_with_warnings()[0]
+
+    def parse_with_warnings(self) -> tuple[Letter, list[Diagnostic]]:
+        """`parse_with_warnings` of the text, with diagnostics located on the PDF's pages."""
         try:
-            return parse(self.text)
+            letter, warnings = parse_with_warnings(self.text)
         except LetterError as error:
             raise LetterError(self._locate(error.diagnostics)) from None
+        return letter, self._locate(warnings)
 
     def validate(self) -> list[Diagnostic]:
         """`validate` of the text, with diagnostics located on the PDF's pages."""

@@ -11,12 +11,12 @@ import json
 import os
 import signal
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from itertools import chain, islice
 from typing import TYPE_CHECKING, NamedTuple
 
-from .errors import LetterError
+from .errors import Diagnostic, LetterError
 from .formats import Format, csv_rows, record_json
 from .inputs import Source, Unreadable, read_source
 from .report import format_diagnostic
@@ -52,9 +52,11 @@ class Result(NamedTuple):
     #: their records one after the other.
     output: str = ""
     determinations: int = 0
-    #: For a failure: its first diagnostic as text (or the I/O error).
+    #: For a failure: its first diagnostic as text (or the I/O error). For a letter that
+    #: parsed with warnings: each warning as text, one after the other.
     message: str = ""
-    #: For a failure: one JSON line for the --errors file.
+    #: For a failure, or a letter that parsed with warnings: one JSON line for the --errors
+    #: file (its "severity" says which).
     error_line: str = ""
     #: How many letters the result stands for: more than one when a worker sends the records
     #: of consecutive letters that parsed as one result (the parent then has less to do).
@@ -64,20 +66,13 @@ class Result(NamedTuple):
 def process(source: Source, *, fmt: Format, max_bytes: int | None, single: bool) -> Result:
     """Read, parse and format one input. Never raises for a bad input: that is a `Result`."""
     try:
-        letter = read_source(source, max_bytes).parse()
+        letter, warnings = read_source(source, max_bytes).parse_with_warnings()
     except Unreadable as error:
-        line = json.dumps({"source": source.name, "error": str(error), "diagnostics": []})
+        line = _problem_line(source.name, "error", str(error), [])
         return Result(source.name, EXIT_UNREADABLE, message=str(error), error_line=line)
     except LetterError as error:
         first = error.first
-        line = json.dumps(
-            {
-                "source": source.name,
-                "error": first.message,
-                "diagnostics": [d.to_dict() for d in error.diagnostics],
-            },
-            ensure_ascii=False,
-        )
+        line = _problem_line(source.name, "error", first.message, error.diagnostics)
         message = format_diagnostic(source.name, first)
         return Result(source.name, EXIT_NONCONFORMING, message=message, error_line=line)
     if fmt == "csv":
@@ -86,7 +81,34 @@ def process(source: Source, *, fmt: Format, max_bytes: int | None, single: bool)
         output = record_json(letter, None, indent=2) + "\n"
     else:
         output = record_json(letter, source.name, indent=2 if fmt == "json" else None) + "\n"
-    return Result(source.name, EXIT_OK, output, len(letter.determinations))
+    if not warnings:
+        return Result(source.name, EXIT_OK, output, len(letter.determinations))
+    # Warnings never change the record, and are never silent (LETTER-FORMAT §5).
+    return Result(
+        source.name,
+        EXIT_OK,
+        output,
+        len(letter.determinations),
+        message="\n".join(format_diagnostic(source.name, w) for w in warnings),
+        error_line=_problem_line(source.name, "warning", warnings[0].message, warnings),
+    )
+
+
+def _problem_line(
+    source: str, severity: str, message: str, diagnostics: Sequence[Diagnostic]
+) -> str:
+    """One JSON line of the --errors file: a letter that failed ("severity": "error", and its
+    first message under "error") or that parsed with warnings ("severity": "warning", and its
+    first warning under "warning")."""
+    return json.dumps(
+        {
+            "source": source,
+            "severity": severity,
+            severity: message,
+            "diagnostics": [d.to_dict() for d in diagnostics],
+        },
+        ensure_ascii=False,
+    )
 
 
 def default_jobs() -> int:
@@ -149,12 +171,12 @@ def _process_all(work: Callable[[Source], Result], chunk: list[Source], join: bo
 
 
 def _joined(results: list[Result]) -> list[Result]:
-    """Each run of letters that parsed as one result, their records in order; failures as
-    they are."""
+    """Each run of letters that parsed with no warnings as one result, their records in order;
+    the others as they are."""
     joined: list[Result] = []
     parsed: list[Result] = []
     for result in [*results, None]:
-        if result is not None and result.status == EXIT_OK:
+        if result is not None and result.status == EXIT_OK and not result.message:
             parsed.append(result)
             continue
         if parsed:

@@ -199,6 +199,11 @@ def parse(
             for result in results:
                 if result.status == batch.EXIT_OK:
                     stream.write(result.output)
+                    if result.message:  # warnings: the record stands, and they are said
+                        tally.clear_progress()
+                        click.echo(result.message, err=True)
+                        if errors is not None:
+                            errors.write(result.error_line + "\n")
                 else:
                     tally.clear_progress()
                     if result.status == batch.EXIT_UNREADABLE:
@@ -280,7 +285,7 @@ class _Tally:
 
     def __init__(self, files: tuple[str, ...], started: float) -> None:
         self.started = started
-        self.parsed = self.failed = self.determinations = 0
+        self.parsed = self.failed = self.determinations = self.warned = 0
         self.status = EXIT_OK
         self._terminal = sys.stderr.isatty()
         # Counting the inputs costs a walk of the directories: only for a progress line.
@@ -292,6 +297,7 @@ class _Tally:
         if result.status == batch.EXIT_OK:
             self.parsed += result.letters
             self.determinations += result.determinations
+            self.warned += bool(result.message)
         else:
             self.failed += 1
         if self._terminal:
@@ -316,8 +322,9 @@ class _Tally:
         elapsed = time.perf_counter() - self.started
         done = self.parsed + self.failed
         rate = done / elapsed if elapsed > 0 else 0.0
+        warned = f" ({self.warned:,} with warnings)" if self.warned else ""
         return (
-            f"imrparse: {_count(self.parsed, 'letter')} parsed, "
+            f"imrparse: {_count(self.parsed, 'letter')} parsed{warned}, "
             f"{_count(self.determinations, 'determination')}, {self.failed:,} failed, "
             f"in {elapsed:.2f} s ({rate:,.0f} letters/s)"
         )
