@@ -12,7 +12,7 @@ import io
 import json
 from typing import Any, Literal
 
-from .record import Citation, Guideline, Letter
+from .record import Citation, CitationSource, Guideline, Letter
 
 __all__ = ["CSV_COLUMNS", "Format", "csv_header", "csv_rows", "record_json"]
 
@@ -21,7 +21,9 @@ Format = Literal["json", "jsonl", "csv"]
 CSV_COLUMNS = (
     "source", "case_number", "decision_date", "date_of_injury", "priority",
     "reviewer_licensure", "reviewer_specialties", "patient_age", "patient_sex", "item_index",
-    "item", "decision", "ca_mtus", "ca_citations", "maximus_mtus", "maximus_citations",
+    "item", "authorization_kind", "original_request", "authorized", "decision",
+    "ca_basis", "ca_mtus", "ca_mtus_parts", "ca_citations",
+    "maximus_basis", "maximus_mtus", "maximus_mtus_parts", "maximus_citations",
     "rationale",
 )  # fmt: skip
 
@@ -43,20 +45,37 @@ def csv_header() -> str:
     return _csv_line(list(CSV_COLUMNS))
 
 
-def _citation(citation: Citation) -> str:
-    parts = [citation.source.value, citation.title]
-    if citation.pages is not None:
-        parts.append(citation.pages)
-    return ":".join(parts)
+def _guideline(guideline: Guideline) -> list[str]:
+    """A guideline's four columns: basis, mtus, its MTUS parts ("; " between them, each
+    title and year, as analysts group by them) and all its citations as a JSON array (titles
+    hold commas, semicolons and colons, so only JSON keeps them apart)."""
+    return [
+        "" if guideline.basis is None else guideline.basis.value,
+        "" if guideline.mtus is None else str(guideline.mtus).lower(),
+        "; ".join(_mtus_part(c) for c in guideline.citations if c.source is CitationSource.MTUS),
+        json.dumps([_citation(c) for c in guideline.citations], ensure_ascii=False)
+        if guideline.citations
+        else "",
+    ]
 
 
-def _mtus(guideline: Guideline) -> str:
-    return "" if guideline.mtus is None else str(guideline.mtus).lower()
+def _mtus_part(citation: Citation) -> str:
+    return citation.title if citation.year is None else f"{citation.title} {citation.year}"
+
+
+def _citation(citation: Citation) -> dict[str, Any]:
+    return {
+        "source": citation.source.value,
+        "title": citation.title,
+        "year": citation.year,
+        "sections": citation.sections,
+        "pages": citation.pages,
+    }
 
 
 def csv_rows(letter: Letter, source: str) -> str:
-    """One CSV row per determination. Lists are joined with "; "; a citation is
-    ``source:title`` or ``source:title:pages``; an absent value is an empty field.
+    """One CSV row per determination. Lists of names are joined with "; "; citations are a
+    JSON array; an absent value is an empty field (docs/CSV.md describes every column).
 
     ``date_of_injury`` is the case header's when the letter has one, else the summary's."""
     case = letter.case
@@ -75,17 +94,24 @@ def csv_rows(letter: Letter, source: str) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for index, d in enumerate(letter.determinations, start=1):
-        ca, maximus = d.claims_administrator_guideline, d.maximus_guideline
+        authorization = d.authorization
         writer.writerow(
             [
                 *shared,
                 index,
                 d.item,
+                *(
+                    ["", "", ""]
+                    if authorization is None
+                    else [
+                        authorization.kind.value,
+                        authorization.original_request,
+                        authorization.authorized,
+                    ]
+                ),
                 d.decision.value,
-                _mtus(ca),
-                "; ".join(_citation(c) for c in ca.citations),
-                _mtus(maximus),
-                "; ".join(_citation(c) for c in maximus.citations),
+                *_guideline(d.claims_administrator_guideline),
+                *_guideline(d.maximus_guideline),
                 d.rationale,
             ]
         )

@@ -32,19 +32,30 @@ def letter_schema() -> dict[str, Any]:
         {
             "source": {"enum": ["mtus", "non-mtus"]},
             "title": {"type": "string", "minLength": 1},
+            "year": {"type": ["integer", "null"]},
+            "sections": _nullable({"type": "string", "minLength": 1}),
             "pages": _nullable({"type": "string", "minLength": 1}),
         }
     )
     guideline = _object(
         {
             "text": _TEXT,
+            "basis": {"enum": ["citations", "outside-mtus", "no-evidence", None]},
             "mtus": {"type": ["boolean", "null"]},
             "citations": {"type": "array", "items": {"$ref": "#/$defs/citation"}},
+        }
+    )
+    authorization = _object(
+        {
+            "original_request": {"type": "string", "minLength": 1},
+            "authorized": {"type": "string", "minLength": 1},
+            "kind": {"enum": ["portion", "alternative"]},
         }
     )
     determination = _object(
         {
             "item": {"type": "string", "minLength": 1},
+            "authorization": _nullable({"$ref": "#/$defs/authorization"}),
             "decision": {"enum": ["upheld", "overturned"]},
             "claims_administrator_guideline": {"$ref": "#/$defs/guideline"},
             "maximus_guideline": {"$ref": "#/$defs/guideline"},
@@ -84,12 +95,13 @@ def letter_schema() -> dict[str, Any]:
     )
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://imrparse.invalid/schema/letter-1.json",
-        "title": "IMR Final Determination Letter record (imrparse.letter/1)",
+        "$id": "https://imrparse.invalid/schema/letter-2.json",
+        "title": f"IMR Final Determination Letter record ({SCHEMA_ID})",
         **schema,
         "$defs": {
             "case": case,
             "citation": citation,
+            "authorization": authorization,
             "guideline": guideline,
             "determination": determination,
         },
