@@ -12,21 +12,23 @@ Rendering is two steps:
      space between paragraphs, one more empty line where a page ends;
    - ``plain``: one line per PDF line, an empty line between paragraphs, a form feed on its own
      line between pages;
+   - ``published``: what pypdf gives for the published PDFs: a trailing space on every line,
+     a line holding one space between paragraphs, pages joined by a bare form feed, and the
+     case header as the PDF's two-column table, whose ``Application Received:`` label wraps
+     in its cell;
 
-   with, as the layout says, a ``Page N of M`` footer on every page, CRLF line ends and a
-   byte order mark.
+   with, as the layout says, a ``Page N of M`` footer on every page, lines broken after
+   hyphens inside words (as PDF tools break them), CRLF line ends and a byte order mark.
 
 Every layout parses back to the same record: that is what the property tests prove.
 """
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from itertools import pairwise
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from .record import Letter
 from .resources import templates_dir
@@ -37,8 +39,8 @@ if TYPE_CHECKING:
 
 __all__ = ["LAYOUTS", "Layout", "render"]
 
-Shape = Literal["canonical", "pdf", "plain"]
-SHAPES: tuple[Shape, ...] = ("canonical", "pdf", "plain")
+Shape = Literal["canonical", "pdf", "plain", "published"]
+SHAPES: tuple[Shape, ...] = ("canonical", "pdf", "plain", "published")
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ class Layout:
     footers: bool = False
     crlf: bool = False
     bom: bool = False
+    #: Break lines after a hyphen inside a word too (``x-`` / ``rays``), as PDF tools do.
+    hyphen_breaks: bool = False
 
     def __post_init__(self) -> None:
         if self.width < 30:
@@ -74,6 +78,8 @@ LAYOUTS: dict[str, Layout] = {
     "plain-narrow": Layout("plain", width=48, page_lines=60, header_fields_per_line=1),
     "plain-footers": Layout("plain", width=72, page_lines=54, footers=True),
     "windows": Layout("plain", width=88, page_lines=50, footers=True, crlf=True, bom=True),
+    "published": Layout("published", width=98, page_lines=52, hyphen_breaks=True),
+    "published-narrow": Layout("published", width=64, page_lines=40, hyphen_breaks=True),
 }
 
 
@@ -88,8 +94,9 @@ def render(letter: Letter, layout: Layout | str = "canonical") -> str:
     width = None if layout.shape == "canonical" else layout.width
     text = _template().render(
         **_slots(letter),
-        case_rows=_case_rows(letter, layout.header_fields_per_line),
+        case_rows=_case_rows(letter, layout),
         width=width,
+        hyphen_breaks=layout.hyphen_breaks,
     )
     lines = list(_paragraph_lines(text))
     while lines and lines[-1] == "":
@@ -112,7 +119,7 @@ def _template() -> jinja2.Template:
 
     @jinja2.pass_context
     def wrap(context: jinja2.runtime.Context, text: str) -> str:
-        return _wrap(text, context["width"])
+        return _wrap(text, context["width"], hyphens=context["hyphen_breaks"])
 
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir()),
@@ -127,12 +134,81 @@ def _template() -> jinja2.Template:
     return environment.get_template("letter.txt.j2")
 
 
-def _wrap(text: str, width: int | None) -> str:
-    """One paragraph: its words on one line, or folded at ``width`` (long words stay whole)."""
-    words = " ".join(text.split())
+def _wrap(text: str, width: int | None, *, hyphens: bool = False) -> str:
+    """One paragraph: its words on one line, or folded at ``width`` (a word longer than that
+    stays whole). With ``hyphens``, a line may also break after a hyphen inside a word.
+
+    A line never ends in a hyphen after a letter or digit where the next line would then start
+    with one, unless the hyphen is inside a word: the reader joins such lines with no space
+    (LETTER-FORMAT §3), which is right only for a word the line break cut in two."""
+    words = text.split()
     if width is None:
-        return words
-    return "\n".join(textwrap.wrap(words, width, break_long_words=False, break_on_hyphens=False))
+        return " ".join(words)
+    lines: list[list[_Piece]] = [[]]
+    length = 0
+    for word in words:
+        for index, piece in enumerate(_hyphen_pieces(word) if hyphens else [word]):
+            line = lines[-1]
+            glued = index > 0  # the rest of a word broken after a hyphen
+            added = len(piece) + (0 if glued or not line else 1)
+            if line and length + added > width:
+                cut = _last_break(line, _Piece(piece, glued))
+                if cut > 0:
+                    lines.append(line[cut:])
+                    del line[cut:]
+                    length = _length(lines[-1])
+                    added = len(piece) + (0 if glued or not lines[-1] else 1)
+            lines[-1].append(_Piece(piece, glued))
+            length += added
+    return "\n".join(_joined(line) for line in lines)
+
+
+class _Piece(NamedTuple):
+    text: str
+    #: Whether it follows the piece before it with no space (a word broken after a hyphen).
+    glued: bool
+
+
+def _hyphen_pieces(word: str) -> list[str]:
+    """A word cut after each hyphen that stands between two letters or digits."""
+    pieces: list[str] = []
+    start = 0
+    for index in range(1, len(word) - 1):
+        if word[index] == "-" and word[index - 1].isalnum() and word[index + 1].isalnum():
+            pieces.append(word[start : index + 1])
+            start = index + 1
+    pieces.append(word[start:])
+    return pieces
+
+
+def _may_break_before(before: _Piece, after: _Piece) -> bool:
+    """Whether a line may end after ``before`` and the next begin with ``after``."""
+    if after.glued:
+        return True
+    text = before.text
+    joins = len(text) > 1 and text[-1] == "-" and text[-2].isalnum() and after.text[:1].isalnum()
+    return not joins
+
+
+def _last_break(line: list[_Piece], following: _Piece) -> int:
+    """Where the line should end so that ``following`` starts the next: its length when a
+    break may come there, else the last place in it where one may (0: nowhere)."""
+    pieces = [*line, following]
+    for cut in range(len(line), 0, -1):
+        if _may_break_before(pieces[cut - 1], pieces[cut]):
+            return cut
+    return 0
+
+
+def _length(line: list[_Piece]) -> int:
+    return len(_joined(line))
+
+
+def _joined(line: list[_Piece]) -> str:
+    return "".join(
+        piece.text if piece.glued or index == 0 else " " + piece.text
+        for index, piece in enumerate(line)
+    )
 
 
 def _split_paragraphs(text: str) -> list[str]:
@@ -148,7 +224,7 @@ def _slots(letter: Letter) -> dict[str, object]:
     }
 
 
-def _case_rows(letter: Letter, per_line: int) -> list[str]:
+def _case_rows(letter: Letter, layout: Layout) -> list[str]:
     case = letter.case
     if case is None:
         return []
@@ -161,8 +237,20 @@ def _case_rows(letter: Letter, per_line: int) -> list[str]:
         "application_received": f"{case.application_received:%m/%d/%Y}",
         "priority": case.priority.value.capitalize(),
     }
+    if layout.shape == "published":
+        # The PDF's two-column table as pypdf reads it: the right column's labels are followed
+        # by two spaces, and "Application Received:" wraps in its cell, its date below.
+        return [
+            f"Case Number: {values['case_number']} ",
+            f"Date Assigned: {values['date_assigned']} Date of Injury:  {values['date_of_injury']}",
+            f"Decision Date: {values['decision_date']} UR Denial Date:  {values['ur_denial_date']}",
+            f"Priority:  {values['priority']} Application",
+            "Received: ",
+            values["application_received"],
+        ]
     fields = [f"{label}: {values[name]}" for name, label in HEADER_FIELDS.items()]
     # Published headers pair the fields in columns, separated by a run of spaces.
+    per_line = layout.header_fields_per_line
     return [
         "      ".join(fields[start : start + per_line]) for start in range(0, len(fields), per_line)
     ]
@@ -185,19 +273,19 @@ def _paragraph_lines(text: str) -> Iterator[_Line]:
 
 
 def _pages(lines: list[_Line], page_lines: int) -> list[list[_Line]]:
-    """Cut lines into pages. Pages may break mid-paragraph, as real ones do; the empty line
-    between two paragraphs never ends a page (it would vanish into the page break), so it
-    opens the next page instead."""
-    pages: list[list[_Line]] = [[]]
-    for line in lines:
-        if len(pages[-1]) >= page_lines:
-            pages.append([])
-        pages[-1].append(line)
-    for page, following in pairwise(pages):
-        if page[-1] == "":
-            page.pop()
-            following.insert(0, "")
-    return pages
+    """Cut lines into pages. Pages may break mid-paragraph, as real ones do; but never right
+    before or after the empty line between two paragraphs: an empty line at a page's edge is
+    a tool's page end, not a paragraph break (LETTER-FORMAT §3), so a page ends a line or two
+    early instead."""
+    pages: list[list[_Line]] = []
+    start = 0
+    while start < len(lines):
+        end = start + page_lines
+        while start + 1 < end < len(lines) and "" in (lines[end], lines[end - 1]):
+            end -= 1
+        pages.append(lines[start:end])
+        start = end
+    return pages or [[]]
 
 
 def _write_pages(pages: list[list[_Line]], layout: Layout) -> str:
@@ -211,7 +299,15 @@ def _write_pages(pages: list[list[_Line]], layout: Layout) -> str:
             # pypdf: lines end in a space, an empty line of the page is one space, and every
             # line end is doubled; pages are joined by one more empty line.
             written.append("".join(f"{line} \n\n" if line else " \n\n" for line in lines))
+        elif layout.shape == "published":
+            # pypdf on the published PDFs: lines end in a space, an empty line of the page is
+            # one space; a page's text ends in a line end or not (both are seen).
+            text = "".join(f"{line} \n" if line else " \n" for line in lines)
+            written.append(text if number % 2 else text.removesuffix("\n"))
         else:
             written.append("".join(line + "\n" for line in lines))
+    if layout.shape == "published":
+        # The published PDFs' text starts with an empty line of the page.
+        return " \n" + "\f".join(written)
     joiner = "\n" if layout.shape == "pdf" else "\f\n"
     return joiner.join(written)

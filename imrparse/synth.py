@@ -20,6 +20,9 @@ from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
 from .record import (
+    Authorization,
+    AuthorizationKind,
+    Basis,
     CaseHeader,
     Citation,
     CitationSource,
@@ -150,7 +153,32 @@ _ITEM_FORMS = (
     "Functional restoration program, 160 hours", "Post-operative DME: cold therapy unit",
 )  # fmt: skip
 
-# Titles as real letters print them; none contains " Page(s): " or " and on the ".
+# MTUS parts as current (2016 on) letters cite them: name and edition. Names hold commas and
+# "and"; none holds a four-digit number.
+MTUS_PARTS = (
+    ("Chronic Pain Medical Treatment", 2016), ("Low Back Complaints", 2004),
+    ("Neck and Upper Back Complaints", 2004), ("Shoulder Complaints", 2004),
+    ("Knee Complaints", 2004), ("Forearm, Wrist, and Hand Complaints", 2004),
+    ("Elbow Disorders", 2007), ("Ankle and Foot Complaints", 2004), ("Opioid Treatment", 2016),
+    ("Acupuncture Treatment", 2007), ("General Approaches", 2004),
+    ("Postsurgical Treatment", 2009), ("Stress Related Conditions", 2004),
+)  # fmt: skip
+
+# Section names as letters print them: commas, periods, colons, "&" and "®" inside; none
+# holds ", and " or " and on the " (which would start another part or clause).
+MTUS_SECTIONS = (
+    "Summary", "Special Studies", "Initial Care", "Physical Methods", "Facet blocks",
+    "Special Studies, Summary", "Opioids, specific drug list", "Office visits",
+    "NSAIDs, GI symptoms & cardiovascular risk", "Manual therapy & manipulation",
+    "Benzodiazepines, Benzodiazepine dependence, maintenance",
+    "1.3 Opioids for Acute Pain: Severe Acute Injuries", "2. Opioids for Subacute Pain",
+    "Proton Pump Inhibitors (PPIs)", "Lidoderm (lidocaine patch)", "Bupropion (Wellbutrin®)",
+    "TENS, chronic pain (transcutaneous electrical nerve stimulation)",
+    "Initial Approaches to Treatment", "Physical medicine treatment",
+)  # fmt: skip
+
+# Titles as older (2015) letters print them; none reads as a current-style part (no title
+# ends in a year or holds "Section(s):"), none holds " Page(s): " or " and on the ".
 MTUS_TITLES = (
     "Chronic Pain Medical Treatment Guidelines", "Chronic Pain Treatment Guidelines Opioids",
     "Chronic Pain Treatment Guidelines Physical Medicine",
@@ -164,6 +192,8 @@ MTUS_TITLES = (
     "Chronic Pain Treatment Guidelines Epidural steroid injections (ESIs)",
 )  # fmt: skip
 
+# Non-MTUS titles as letters print them: periods, colons, semicolons, URLs inside; none holds
+# "Decision based on", " and on the ", or ends in a period.
 NON_MTUS_TITLES = (
     "Official Disability Guidelines: Low Back - Physical Therapy Guidelines",
     "Official Disability Guidelines (ODG), Pain Chapter, Opioids",
@@ -171,17 +201,29 @@ NON_MTUS_TITLES = (
     "Official Disability Guidelines (ODG) Pain (Chronic), Proton pump inhibitors (PPIs)",
     "Official Disability Guidelines (ODG), Mental Illness & Stress, Zolpidem (Ambien®)",
     "ACOEM Practice Guidelines, 3rd Edition (2011), Chapter 7 Independent Medical Examinations",
+    "ACOEM Occupational Medicine Practice Guidelines, 3rd ed., Low Back Disorders, pg. 607",
     "National Guideline Clearinghouse: Trigger point injections",
     "American College of Radiology Appropriateness Criteria",
     "ODG Shoulder (Acute & Chronic) – Surgery for impingement syndrome",
     "Official Disability Guidelines, Neck and Upper Back, Magnetic resonance imaging (MRI)",
+    "http://www.drugs.com/famotidine.html",
+    "University of Michigan Health System. Gastroesophageal reflux disease (GERD). Ann Arbor "
+    "(MI): University of Michigan Health System; 2007 Jan. 10",
+    "Official Disability Guidelines: Low Back - Trigger Point Impedance Imaging (TPII); "
+    "Hyperstimulation analgesia",
+    "ACOEM guidelines and the Official Disability Guidelines",
 )  # fmt: skip
 
 PAGES = ("98-99", "78-80", "111-113", "9", "63-66", "22", "303-305", "46, 47", "114", "8-9, 24")
 
-# A guideline text with no recognizable citation (its record has mtus null and no citations).
+# Who a guideline's fixed sentences name: either side may be written either way.
+_WHO = ("The Claims Administrator", "The Expert Reviewer")
+_OUTSIDE_MTUS = " based their decision on recommendation(s) outside of the MTUS Guidelines."
+_NO_EVIDENCE = " did not cite any medical evidence for its decision."
+_NOT_MTUS = "The Claims Administrator did not base their decision on the MTUS."
+
+# A guideline text with no recognizable statement (basis, mtus null, and no citations).
 UNCITED_GUIDELINES = (
-    "The Claims Administrator did not cite any medical evidence for its decision.",
     "The Claims Administrator based its decision on the MTUS Chronic Pain Medical Treatment "
     "Guidelines.",
     "Not applicable.",
@@ -189,8 +231,8 @@ UNCITED_GUIDELINES = (
     "MTUS 2009: Chronic Pain Medical Treatment Guidelines, page 79.",
 )
 
+# Sentences that may come before the statements and are none of them (kept in text only).
 _LEADING_SENTENCES = (
-    "The Claims Administrator did not base their decision on the MTUS.",
     "The Claims Administrator based their decision on the MTUS.",
     "The MTUS is silent on this request.",
     "The MAXIMUS decision was not based on the ODG alone.",
@@ -266,10 +308,23 @@ RATIONALE_SENTENCES = (
 
 
 def _date_text(choose: Chooser, date: dt.date) -> str:
-    forms = ["{d.month}/{d.day}/{d.year}", "{d.month:02}/{d.day:02}/{d.year}"]
+    """A date in one of the forms letters write (LETTER-FORMAT §4)."""
+    forms = [
+        "{d.month}/{d.day}/{d.year}", "{d.month:02}/{d.day:02}/{d.year}",
+        "{d.month}-{d.day}-{d.year}", "{d.month:02}-{d.day:02}-{d.year}",
+        "{month} {d.day}, {d.year}",
+    ]  # fmt: skip
     if 1950 <= date.year <= 2049:
-        forms.append("{d.month}/{d.day}/{yy:02}")
-    return choose.choice(forms).format(d=date, yy=date.year % 100)
+        forms += ["{d.month}/{d.day}/{yy:02}", "{d.month:02}-{d.day:02}-{yy:02}"]
+    # (Month names spelt out here: strftime's %B follows the locale.)
+    month = _MONTH_NAMES[date.month - 1]
+    return choose.choice(forms).format(d=date, yy=date.year % 100, month=month)
+
+
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
 
 
 def _some_date(choose: Chooser, low: dt.date, high: dt.date) -> dt.date:
@@ -302,6 +357,41 @@ def _item_base(choose: Chooser) -> str:
     )
 
 
+# Requests whose count can be split: what was asked for, and what part was authorized.
+_COUNTED_REQUESTS = (
+    "Physical therapy for {n} sessions", "Acupuncture {n} sessions",
+    "Chiropractic therapy sessions for the {part}, #{n}", "Norco 10/325mg #{n}",
+    "Retrospective Cyclobenzaprine 7.5mg #{n}, per {date} order",
+    "Aquatic therapy, {n} visits for the {part}", "Standard wheelchair for a {n} month rental",
+)  # fmt: skip
+# What a Claims Administrator authorizes instead of the request.
+_ALTERNATIVES = (
+    "a bath/shower chair for 1 month", "Skilled nursing facility for 7 days with PT/OT once a day",
+    "a 30-day trial of a TENS unit", "Physical therapy 6 sessions", "a generic equivalent",
+    "an MRI without contrast", "a one-month rental, leaving open the purchase",
+)  # fmt: skip
+
+
+def _authorized_item(choose: Chooser) -> tuple[str, Authorization]:
+    """A partial authorization (LETTER-FORMAT §2, forms 2 and 3) and the item it leaves."""
+    if choose.chance(0.8):
+        form = choose.choice(_COUNTED_REQUESTS)
+        part = choose.choice(BODY_PARTS)
+        date = _date_text(choose, _some_date(choose, dt.date(2012, 1, 1), dt.date(2025, 12, 31)))
+        asked = choose.integer(2, 60)
+        given = choose.integer(1, asked - 1)
+        original, authorized, remaining = (
+            form.format(n=n, part=part, date=date) for n in (asked, given, asked - given)
+        )
+        return remaining, Authorization(original, authorized, AuthorizationKind.PORTION)
+    original = _item_base(choose)
+    remaining = original if choose.chance(0.5) else original[0].lower() + original[1:]
+    authorization = Authorization(
+        original, choose.choice(_ALTERNATIVES), AuthorizationKind.ALTERNATIVE
+    )
+    return remaining, authorization
+
+
 def _item(choose: Chooser) -> str:
     item = _item_base(choose)
     if choose.chance(0.15):
@@ -324,32 +414,77 @@ def _paragraphs(choose: Chooser, pool: Sequence[str], age: int, first: str = "")
     return "\n\n".join(paragraphs)
 
 
-def _citation(choose: Chooser) -> Citation:
-    if choose.chance(0.5):
-        pages = choose.choice(PAGES) if choose.chance(0.7) else None
-        return Citation(CitationSource.MTUS, choose.choice(MTUS_TITLES), pages)
-    return Citation(CitationSource.NON_MTUS, choose.choice(NON_MTUS_TITLES), None)
+def _current_part(choose: Chooser) -> tuple[Citation, str]:
+    """One MTUS part, current style: its citation and its words."""
+    title, year = choose.choice(MTUS_PARTS)
+    sections = choose.choice(MTUS_SECTIONS) if choose.chance(0.7) else None
+    words = f"{title} {year}" + (" Guidelines" if choose.chance(0.15) else "")
+    if sections is not None:
+        words += f", Section(s): {sections}"
+    return Citation(CitationSource.MTUS, title, year, sections), words
 
 
-def _clause(citation: Citation) -> str:
-    if citation.source is CitationSource.NON_MTUS:
-        return f"Non-MTUS Citation {citation.title}"
-    pages = "" if citation.pages is None else f" Page(s): {citation.pages}"
-    return f"MTUS {citation.title}{pages}"
+def _older_mtus(choose: Chooser) -> tuple[Citation, str]:
+    """An MTUS citation, older style: a title, and maybe pages."""
+    title = choose.choice(MTUS_TITLES)
+    pages = choose.choice(PAGES) if choose.chance(0.7) else None
+    words = f"MTUS {title}" if pages is None else f"MTUS {title} Page(s): {pages}"
+    return Citation(CitationSource.MTUS, title, pages=pages), words
+
+
+def _non_mtus(choose: Chooser) -> tuple[Citation, str]:
+    title = choose.choice(NON_MTUS_TITLES)
+    label = "Non-MTUS Citation" if choose.chance(0.85) else "Non-MTUS"
+    return Citation(CitationSource.NON_MTUS, title), f"{label} {title}"
+
+
+def _statements(choose: Chooser) -> tuple[list[str], list[Citation], Basis | None]:
+    """The sentences of a guideline that cites or says what it rests on, with what they give."""
+    who = choose.choice(_WHO)
+    kind = choose.integer(0, 9)
+    if kind <= 3:
+        # Current style: one or more MTUS parts, maybe a Non-MTUS citation after them.
+        parts = [_current_part(choose) for _ in range(choose.integer(1, 3) if kind == 3 else 1)]
+        sentences = ["Decision based on MTUS " + ", and ".join(w for _, w in parts) + "."]
+        citations = [c for c, _ in parts]
+        if choose.chance(0.4):
+            citation, words = _non_mtus(choose)
+            sentences.append(f"Decision based on {words}.")
+            citations.append(citation)
+        return sentences, citations, Basis.CITATIONS
+    if kind <= 5:
+        # Outside the MTUS, usually with what it rests on instead.
+        sentences = [who + _OUTSIDE_MTUS]
+        if kind == 4:
+            citation, words = _non_mtus(choose)
+            return [*sentences, f"Decision based on {words}."], [citation], Basis.CITATIONS
+        return sentences, [], Basis.OUTSIDE_MTUS
+    if kind == 6:
+        return [who + _NO_EVIDENCE], [], Basis.NO_EVIDENCE
+    if kind == 7:
+        citation, words = _non_mtus(choose)
+        return [_NOT_MTUS, f"Decision based on {words}."], [citation], Basis.CITATIONS
+    # Older style (2015): clauses joined by ", and on the " or " and on the ".
+    clauses = [
+        _older_mtus(choose) if choose.chance(0.5) else _non_mtus(choose)
+        for _ in range(choose.integer(1, 3))
+    ]
+    text = "Decision based on " + clauses[0][1]
+    for _, words in clauses[1:]:
+        text += choose.choice((", and on the ", " and on the ")) + words
+    return [text + "."], [c for c, _ in clauses], Basis.CITATIONS
 
 
 def _guideline(choose: Chooser) -> Guideline:
-    if choose.chance(0.1):
-        return Guideline(choose.choice(UNCITED_GUIDELINES), None, ())
-    citations = tuple(_citation(choose) for _ in range(choose.integer(1, 3)))
-    text = "Decision based on " + _clause(citations[0])
-    for citation in citations[1:]:
-        text += choose.choice((", and on the ", " and on the ")) + _clause(citation)
-    text += "."
-    if choose.chance(0.3):
-        text = f"{choose.choice(_LEADING_SENTENCES)} {text}"
+    if choose.chance(0.08):
+        return Guideline(choose.choice(UNCITED_GUIDELINES), None, None, ())
+    sentences, citations, basis = _statements(choose)
+    if choose.chance(0.2):
+        sentences.insert(0, choose.choice(_LEADING_SENTENCES))
+    # A long guideline text may run over two paragraphs, statement by statement.
+    joiner = "\n\n" if len(sentences) > 1 and choose.chance(0.1) else " "
     mtus = any(c.source is CitationSource.MTUS for c in citations)
-    return Guideline(text, mtus, citations)
+    return Guideline(joiner.join(sentences), basis, mtus, tuple(citations))
 
 
 def _patient_and_first_sentence(choose: Chooser, injury: dt.date) -> tuple[Patient, str]:
@@ -398,14 +533,18 @@ def build_letter(choose: Chooser) -> Letter:
     age = patient.age or 50
     summary = _paragraphs(choose, SUMMARY_SENTENCES, age, first)
     count = choose.integer(1, MAX_ITEMS) if choose.chance(0.1) else choose.integer(1, 4)
-    determinations = tuple(
-        Determination(
-            item=_item(choose),
-            decision=choose.choice((Decision.UPHELD, Decision.OVERTURNED)),
-            claims_administrator_guideline=_guideline(choose),
-            maximus_guideline=_guideline(choose),
-            rationale=_paragraphs(choose, RATIONALE_SENTENCES, age),
-        )
-        for _ in range(count)
-    )
+    determinations = tuple(_determination(choose, age) for _ in range(count))
     return Letter(case, reviewer, summary, patient, determinations)
+
+
+def _determination(choose: Chooser, age: int) -> Determination:
+    # About one item in ten is what is left of a partially authorized request.
+    item, authorization = _authorized_item(choose) if choose.chance(0.12) else (_item(choose), None)
+    return Determination(
+        item=item,
+        authorization=authorization,
+        decision=choose.choice((Decision.UPHELD, Decision.OVERTURNED)),
+        claims_administrator_guideline=_guideline(choose),
+        maximus_guideline=_guideline(choose),
+        rationale=_paragraphs(choose, RATIONALE_SENTENCES, age),
+    )
