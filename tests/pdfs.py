@@ -45,6 +45,17 @@ def pdf_of_letter(letter: Letter, layout: Layout = PDF_LAYOUT) -> bytes:
     return pdf_of_pages(rendered_pages(letter, layout))
 
 
+def pypdf_pages(data: bytes) -> list[str]:
+    """Each page's text as a user running pypdf page by page gets it (decrypted with an empty
+    password when the PDF is encrypted)."""
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    if reader.is_encrypted:
+        reader.decrypt("")
+    return [page.extract_text() for page in reader.pages]
+
+
 def scanned_pdf(pages: int = 2) -> bytes:
     """Pages that are only pictures of text: no text layer at all."""
     from PIL import Image, ImageDraw
