@@ -35,6 +35,36 @@ _ANCHORS = ("_HOW_MADE_HEADING", "_SUMMARY_HEADING", "_ISSUES_HEADING", "_RATION
 _NEAR_MISS = 0.75
 # The near-miss scan looks back at most this many lines (bounded work on huge inputs).
 _SCAN_LINES = 2000
+# The heading that opens a Final Determination Letter (after its case header, if any).
+_OPENING = "_HOW_MADE_HEADING"
+# The IMR organization's letters of other shapes (LETTER-FORMAT §2, "Other documents"): what
+# each is, and its own headings, exactly as they are written.
+_OTHER_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "the determination notice MAXIMUS issued in 2013",
+        (
+            "Notice of Independent Medical Review Determination",
+            "INDEPENDENT MEDICAL REVIEW DECISION AND RATIONALE",
+        ),
+    ),
+    (
+        "an IMR determination letter of a form used before 2014 "
+        "(with 'MEDICAL PROFESSIONAL REVIEW' and 'ISSUE AT DISPUTE:')",
+        ("MEDICAL PROFESSIONAL REVIEW", "ISSUE AT DISPUTE:"),
+    ),
+    (
+        "an IMR determination letter of a form used before 2014 "
+        "(with 'DOCUMENTS REVIEWED' and 'IMR DECISION(S) AND RATIONALE(S)')",
+        ("DOCUMENTS REVIEWED", "IMR DECISION(S) AND RATIONALE(S)"),
+    ),
+)
+# Those headings count only this near the top (about five pages): far down they may be quoted
+# text, and the search stays bounded on huge inputs.
+_OTHER_KIND_WITHIN = 20_000
+# Original line breaks, and the form feed, which a heading may follow as it follows a line end.
+_BREAKS = "\n\r\f"
+# After a heading that ends in a letter: not the start of a longer word.
+_WORD_END = r"(?!\w)"
 
 _FREE_TEXT = frozenset({"LINE", "PARA_LINE", "REST"})
 
@@ -82,14 +112,119 @@ def _not_a_letter(text: str) -> Diagnostic:
 
 
 def not_a_letter(text: str) -> Diagnostic | None:
-    """IMR104 when the text has none of a letter's headings, judged on the raw text before any
-    normalizing, so that other documents (and garbage) are turned away in one quick scan.
+    """IMR110 when the text is one of the IMR organization's letters of another shape, IMR104
+    when it has none of a letter's headings; judged on the raw text before any normalizing, so
+    that other documents (and garbage) are turned away in one quick scan.
 
-    Only characters that normalizing removes could hide a heading from this scan; text with any
-    of them is left to the full parse, which looks again in the normal text."""
+    A letter's opening heading settles it at once: every letter pays for one search that stops
+    a header's length into it. Only without it are the other shapes' headings looked for, near
+    the top. Only characters that normalizing removes could hide a heading from these scans;
+    text with any of them and no heading is left to the full parse, which looks again in the
+    normal text."""
+    if _opening_pattern().search(text) is not None:
+        return None
+    other = _other_kind(text)
+    if other is not None:
+        return other
     if _has_any_anchor(text) or any(c in text for c in _INVISIBLE):
         return None
     return _not_a_letter(text)
+
+
+@cache
+def _opening_pattern() -> re.Pattern[str]:
+    """A letter's opening heading, its words separated by any whitespace."""
+    return re.compile(_words(_boilerplate()[_OPENING]))
+
+
+@cache
+def _other_kind_pattern() -> re.Pattern[str]:
+    """Any heading of the other shapes, as group ``k<kind>h<heading>``; its words separated by
+    any whitespace, and not run on into a longer word."""
+    return re.compile(
+        "|".join(
+            f"(?P<k{kind}h{number}>{_words(heading)}{_WORD_END if heading[-1].isalnum() else ''})"
+            for kind, (_, headings) in enumerate(_OTHER_KINDS)
+            for number, heading in enumerate(headings)
+        )
+    )
+
+
+def _words(phrase: str) -> str:
+    return r"\s+".join(re.escape(word) for word in phrase.split(" "))
+
+
+def _other_kind(text: str) -> Diagnostic | None:
+    """IMR110 at the first heading of another shape that starts a line near the top, unless the
+    text is a letter after all."""
+    match = next(
+        (
+            m
+            for m in _other_kind_pattern().finditer(text, 0, _OTHER_KIND_WITHIN)
+            if _starts_a_line(text, m.start())
+        ),
+        None,
+    )
+    if match is None or _letter_after_all(text, match.start()):
+        return None
+    group = match.lastgroup or ""
+    kind, number = (int(n) for n in group[1:].split("h"))
+    what, headings = _OTHER_KINDS[kind]
+    heading = headings[number]
+    line, column, excerpt = _place(text, match.start())
+    return Diagnostic(
+        "IMR110",
+        Severity.ERROR,
+        f"this is another kind of IMR letter, not a Final Determination Letter: its heading "
+        f"'{heading}' belongs to {what}; imrparse reads only Final Determination Letters, "
+        f"which open with {_describe(_OPENING)}",
+        line,
+        column,
+        expected=_describe(_OPENING),
+        found=heading,
+        excerpt=excerpt,
+    )
+
+
+def _letter_after_all(text: str, heading_at: int) -> bool:
+    """Whether the letter's opening heading is there, hidden by invisible characters, or
+    misspelt above the other shape's heading: a misspelling is the full parse's to report."""
+    if any(c in text for c in _INVISIBLE):
+        visible = text.translate(dict.fromkeys(map(ord, _INVISIBLE)))
+        if _opening_pattern().search(visible) is not None:
+            return True
+    opening = _boilerplate()[_OPENING]
+    # A shorter line cannot be that alike (difflib's ratio is at most 2 * shorter / total).
+    shortest = len(opening) * _NEAR_MISS / (2 - _NEAR_MISS)
+    for raw in re.split(f"[{_BREAKS}]", text[:heading_at]):
+        line = " ".join(raw.split())
+        if len(line) >= shortest and _Diagnoser._similar(line[: len(opening)], opening):
+            return True
+    return False
+
+
+def _place(text: str, at: int) -> tuple[int, int, str]:
+    """The 1-based line and column of a character of the original input, and its line. Lines
+    end as everywhere in imrparse (CRLF, CR, LF); a byte order mark, which normalizing drops,
+    takes no column."""
+    start = max(text.rfind("\n", 0, at), text.rfind("\r", 0, at)) + 1
+    if start == 0 and text.startswith("\ufeff"):
+        start = 1
+    end = LINE_END.search(text, at)
+    line = len(LINE_END.findall(text, 0, at)) + 1
+    return line, at - start + 1, text[start : end.start() if end else len(text)]
+
+
+def _starts_a_line(text: str, at: int) -> bool:
+    """Whether only spaces and invisible characters stand between ``at`` and a line break, a
+    form feed or the start of the text."""
+    while (
+        at > 0
+        and text[at - 1] not in _BREAKS
+        and (text[at - 1].isspace() or text[at - 1] in _INVISIBLE)
+    ):
+        at -= 1
+    return at == 0 or text[at - 1] in _BREAKS
 
 
 @cache

@@ -35,6 +35,7 @@ CODES: dict[str, str] = {
     "IMR107": "PDF damaged or truncated",
     "IMR108": "PDF encrypted",
     "IMR109": "PDF without a text layer (a scan: OCR needed)",
+    "IMR110": "another kind of IMR letter, not a Final Determination Letter",
     "IMR201": "a required part of the letter is missing",
     "IMR202": "unexpected text",
     "IMR203": "item line without a decision",

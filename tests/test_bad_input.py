@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 from layouts import seed_text
 from pdfs import pdf_of_pages, scanned_pdf, seed_pages
+from test_other_documents import NOTICE_2013, plain
 
 import imrparse.api
 from imrparse.cli import main
@@ -75,6 +76,7 @@ BUILDERS: dict[str, Callable[[], bytes | str | None]] = {
     "binary.bin": lambda: bytes(range(256)) * 8,
     "nul.txt": lambda: SEED[:500] + "\x00" + SEED[500:],
     "dmhc.txt": lambda: _OTHER_AGENCY,
+    "notice-2013.txt": lambda: plain(NOTICE_2013),
     "truncated.txt": lambda: SEED[: len(SEED) // 2],
     "duplicated.txt": lambda: _duplicated(SEED),
     "reordered.txt": lambda: _reordered(SEED),
