@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import imrparse
+from imrparse.pdf import PAGE_BREAK
 
 Extractor = Callable[[bytes], list[str]]
 
@@ -98,7 +99,7 @@ def main() -> None:
                 print(f"{name:14} (not installed)")
                 continue
             start = time.perf_counter()
-            texts = ["\n\f\n".join(extract(d)) for d in datas]
+            texts = [PAGE_BREAK.join(extract(d)) for d in datas]
             per_page = (time.perf_counter() - start) * 1000 / pages
             exact = sum(_parses_to(t, r) for t, r in zip(texts, records, strict=True))
             print(f"{name:14} {per_page:7.1f}   {exact}/{len(datas)}")

@@ -34,10 +34,16 @@ __all__ = ["layouts", "letter_texts", "letters", "letters_with_texts"]
 _T = TypeVar("_T")
 
 
+# The ligatures U+FB00-U+FB06 are letters, but a reader turns them into the letters they stand
+# for (LETTER-FORMAT §3): a record cannot hold them.
+_LIGATURES = "".join(chr(code) for code in range(0xFB00, 0xFB07))
+
+
 def _words(codec: str | None) -> st.SearchStrategy[str]:
     """Letters and digits from all of Unicode (or all that ``codec`` encodes), for the odd
     word in free text."""
-    return st.text(st.characters(categories=("L", "N"), codec=codec), min_size=1, max_size=10)
+    characters = st.characters(categories=("L", "N"), codec=codec, exclude_characters=_LIGATURES)
+    return st.text(characters, min_size=1, max_size=10)
 
 
 # _COINS[n]: 100 outcomes, the last n of them True.
@@ -75,8 +81,9 @@ def letters(draw: st.DrawFn, *, codec: str | None = None) -> Letter:
 
 @st.composite
 def layouts(draw: st.DrawFn) -> Layout:
-    """Any layout: canonical, the seed's PDF shape, or plain pages; any width from 30 to 130
-    columns, with or without footers, CRLF and a byte order mark."""
+    """Any layout: canonical, the seed's PDF shape, plain pages, or pypdf's text of the
+    published PDFs; any width from 30 to 130 columns, with or without footers, lines broken
+    after hyphens, CRLF and a byte order mark."""
     shape: Shape = draw(st.sampled_from(SHAPES))
     return Layout(
         shape=shape,
@@ -86,6 +93,7 @@ def layouts(draw: st.DrawFn) -> Layout:
         footers=draw(st.booleans()),
         crlf=draw(st.booleans()),
         bom=draw(st.booleans()),
+        hyphen_breaks=draw(st.booleans()),
     )
 
 

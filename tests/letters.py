@@ -46,7 +46,7 @@ def letter(
     items: list[Item],
     *,
     header: str = "",
-    summary: str = "The injured worker is a 44 year old male, injured on 1/2/2013.",
+    summary: str = "The injured worker is a 44 year old male, injured on 05/20/2014.",
     licensure: str = "California",
     specialties: str = "Internal Medicine",
 ) -> str:

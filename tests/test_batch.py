@@ -110,6 +110,7 @@ def test_csv_has_one_row_per_determination_and_loads_with_the_csv_module(
     for row in rows:
         by_source.setdefault(row["source"], []).append(row)
     assert len(by_source) == 40
+    key_m = "maximus_guideline"
     for source, letter_rows in by_source.items():
         record = expected(tmp_path, source)
         assert len(letter_rows) == len(record["determinations"])
@@ -118,13 +119,16 @@ def test_csv_has_one_row_per_determination_and_loads_with_the_csv_module(
             assert row["item_index"] == str(index)
             assert row["item"] == d["item"] and row["rationale"] == d["rationale"]
             assert row["decision"] == d["decision"]
-            mtus = d["maximus_guideline"]["mtus"]
-            assert row["maximus_mtus"] == ("" if mtus is None else str(mtus).lower())
-            citations = [
-                ":".join(p for p in (c["source"], c["title"], c["pages"]) if p is not None)
-                for c in d["claims_administrator_guideline"]["citations"]
-            ]
-            assert row["ca_citations"] == "; ".join(citations)
+            for side, key in (("ca", "claims_administrator_guideline"), ("maximus", key_m)):
+                guideline = d[key]
+                mtus, basis = guideline["mtus"], guideline["basis"]
+                assert row[f"{side}_mtus"] == ("" if mtus is None else str(mtus).lower())
+                assert row[f"{side}_basis"] == (basis or "")
+                citations = guideline["citations"]
+                assert (json.loads(row[f"{side}_citations"]) if citations else []) == citations
+            authorization = d["authorization"] or {}
+            assert row["authorization_kind"] == authorization.get("kind", "")
+            assert row["original_request"] == authorization.get("original_request", "")
             assert row["reviewer_licensure"] == "; ".join(record["reviewer"]["licensure"])
             case = record["case"] or {}
             assert row["case_number"] == case.get("case_number", "")
@@ -138,9 +142,18 @@ def test_csv_of_the_real_letter_quotes_commas_and_keeps_every_field() -> None:
     row = dict(zip(rows[0], rows[1], strict=True))
     assert row["item"] == "Physical Therapy, 8 sessions (unspecified schedule), Lumbar"
     assert row["ca_mtus"] == "false" and row["maximus_mtus"] == "true"
-    assert row["maximus_citations"] == (
-        "mtus:Chronic Pain Treatment Guidelines Physical Medicine:98-99"
-    )
+    assert row["ca_basis"] == row["maximus_basis"] == "citations"
+    assert row["maximus_mtus_parts"] == "Chronic Pain Treatment Guidelines Physical Medicine"
+    assert json.loads(row["maximus_citations"]) == [
+        {
+            "source": "mtus",
+            "title": "Chronic Pain Treatment Guidelines Physical Medicine",
+            "year": None,
+            "sections": None,
+            "pages": "98-99",
+        }
+    ]
+    assert row["authorization_kind"] == row["original_request"] == row["authorized"] == ""
     assert row["date_of_injury"] == "2014-05-20"  # no case header: the summary's
     assert row["case_number"] == "" and row["priority"] == ""
     assert row["patient_age"] == "57" and row["patient_sex"] == "female"

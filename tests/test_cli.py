@@ -182,7 +182,7 @@ def test_render_writes_the_letter_a_record_stands_for(tmp_path: Path) -> None:
 
 def test_render_names_the_bad_field_of_a_record_that_is_not_one(tmp_path: Path) -> None:
     record = tmp_path / "bad.json"
-    record.write_text('{"schema": "imrparse.letter/1", "case": null, "reviewer": 3}')
+    record.write_text('{"schema": "imrparse.letter/2", "case": null, "reviewer": 3}')
     result = run("render", str(record))
     assert result.exit_code == 1
     assert result.stderr.startswith(

@@ -9,6 +9,7 @@ import pytest
 from imrparse.facts import parse_date, read_patient
 from imrparse.record import Patient, Sex
 
+
 @pytest.mark.parametrize(
     ("summary", "age", "sex"),
     [

@@ -2,18 +2,30 @@
 
 Each strategy is sampled (generation only, no shrinking: these tests look at what comes out,
 they do not look for a failure) and every feature must turn up; the seeded generator behind
-`imrparse generate` is checked over its first 300 letters the same way.
+`imrparse generate` is checked over its first 400 letters the same way.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TypeVar
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from imrparse import CitationSource, Decision, Layout, Letter, Priority, Sex, parse
+from imrparse import (
+    AuthorizationKind,
+    Basis,
+    CitationSource,
+    Decision,
+    Guideline,
+    Layout,
+    Letter,
+    Priority,
+    Sex,
+    parse,
+)
 from imrparse.generate import generate_letter
 from imrparse.strategies import layouts, letter_texts, letters, letters_with_texts
 from imrparse.synth import MAX_ITEMS
@@ -55,11 +67,32 @@ def _citations(letter: Letter) -> list[tuple[CitationSource, bool]]:
 
 
 def _guidelines(letter: Letter) -> list[bool | None]:
+    return [g.mtus for g in _all_guidelines(letter)]
+
+
+def _all_guidelines(letter: Letter) -> list[Guideline]:
     return [
-        g.mtus
+        g
         for d in letter.determinations
         for g in (d.claims_administrator_guideline, d.maximus_guideline)
     ]
+
+
+def _authorizations(letter: Letter) -> list[AuthorizationKind | None]:
+    return [
+        None if d.authorization is None else d.authorization.kind for d in letter.determinations
+    ]
+
+
+def _any_guideline(letter: Letter, has: Callable[[Guideline], bool]) -> bool:
+    return any(has(g) for g in _all_guidelines(letter))
+
+
+_MONTH_NAME_DATE = re.compile(
+    r"(?:January|February|March|April|May|June|July|August|"
+    r"September|October|November|December) [0-9]{1,2}, [0-9]{4}"
+)
+_HYPHEN_DATE = re.compile(r"\b[0-9]{1,2}-[0-9]{1,2}-[0-9]{2,4}\b")
 
 
 def _free_text(letter: Letter) -> str:
@@ -84,10 +117,43 @@ FEATURES: dict[str, Callable[[Letter], bool]] = {
     "a non-MTUS citation": lambda r: (CitationSource.NON_MTUS, False) in _citations(r),
     "a guideline citing no MTUS": lambda r: False in _guidelines(r),
     "a guideline with no recognizable citation": lambda r: None in _guidelines(r),
-    "several citations in one guideline": lambda r: any(
-        len(g.citations) >= 2
-        for d in r.determinations
-        for g in (d.claims_administrator_guideline, d.maximus_guideline)
+    "several citations in one guideline": lambda r: _any_guideline(
+        r, lambda g: len(g.citations) >= 2
+    ),
+    "a current-style MTUS part with sections": lambda r: _any_guideline(
+        r, lambda g: any(c.year is not None and c.sections is not None for c in g.citations)
+    ),
+    "several MTUS parts in one statement": lambda r: _any_guideline(
+        r, lambda g: g.text.count(", Section(s): ") >= 2 or "Complaints 2004, and " in g.text
+    ),
+    "an MTUS part followed by 'Guidelines'": lambda r: _any_guideline(
+        r, lambda g: re.search(r"[0-9]{4} Guidelines", g.text) is not None
+    ),
+    "'Non-MTUS' without 'Citation'": lambda r: _any_guideline(
+        r, lambda g: re.search(r"Non-MTUS (?!Citation)", g.text) is not None
+    ),
+    "an older ', and on the' statement": lambda r: _any_guideline(
+        r, lambda g: "and on the " in g.text
+    ),
+    "a basis outside the MTUS": lambda r: _any_guideline(
+        r, lambda g: g.basis is Basis.OUTSIDE_MTUS
+    ),
+    "a basis of no evidence": lambda r: _any_guideline(r, lambda g: g.basis is Basis.NO_EVIDENCE),
+    "an outside-MTUS sentence with a citation": lambda r: _any_guideline(
+        r, lambda g: "outside of the MTUS" in g.text and g.basis is Basis.CITATIONS
+    ),
+    "a guideline over two paragraphs": lambda r: _any_guideline(r, lambda g: "\n\n" in g.text),
+    "a partial authorization of a portion": lambda r: (
+        AuthorizationKind.PORTION in _authorizations(r)
+    ),
+    "a partial authorization of an alternative": lambda r: (
+        AuthorizationKind.ALTERNATIVE in _authorizations(r)
+    ),
+    "a month-name date in the summary": lambda r: (
+        _MONTH_NAME_DATE.search(r.clinical_case_summary) is not None
+    ),
+    "a hyphenated date in the summary": lambda r: (
+        _HYPHEN_DATE.search(r.clinical_case_summary) is not None
     ),
     "a female patient": lambda r: r.patient.sex is Sex.FEMALE,
     "a male patient": lambda r: r.patient.sex is Sex.MALE,
@@ -117,6 +183,8 @@ LAYOUT_FEATURES: dict[str, Callable[[Layout], bool]] = {
     "plain pages": lambda layout: layout.shape == "plain",
     "a narrow page": lambda layout: layout.shape != "canonical" and layout.width <= 40,
     "a wide page": lambda layout: layout.width >= 120,
+    "pypdf's text of the published PDFs": lambda layout: layout.shape == "published",
+    "lines broken after hyphens": lambda layout: layout.hyphen_breaks,
     "footers": lambda layout: layout.footers,
     "CRLF with a BOM": lambda layout: layout.crlf and layout.bom,
 }
@@ -138,6 +206,6 @@ def test_letters_with_texts_pairs_each_record_with_its_own_text() -> None:
 
 
 def test_the_seeded_generator_produces_every_kind_of_letter() -> None:
-    records = [generate_letter(7, number)[1] for number in range(1, 301)]
+    records = [generate_letter(7, number)[1] for number in range(1, 401)]
     assert _missing(FEATURES, records) == []
     assert max(len(r.determinations) for r in records) == MAX_ITEMS
