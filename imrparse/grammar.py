@@ -4,7 +4,8 @@ The grammar's one convention beyond Lark: a space inside a quoted string matches
 one line break, since a PDF tool may wrap a line at any space. `grammar_text` applies it by
 rewriting such strings as regular expressions before Lark sees them.
 
-Both the Lark parser and the tables are kept in a per-user cache folder between runs.
+Both the Lark parser and the tables are kept in a per-user cache folder between runs;
+`cached_tables` keeps another grammar's tables there too (grammar/guideline.lark's).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import os
 import re
 import sys
 import zlib
+from collections.abc import Callable
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
@@ -25,7 +27,14 @@ from .resources import grammar_dir
 if TYPE_CHECKING:
     import lark
 
-__all__ = ["GRAMMAR_FILE", "build_parser", "grammar_text", "lean_tables", "parser"]
+__all__ = [
+    "GRAMMAR_FILE",
+    "build_parser",
+    "cached_tables",
+    "grammar_text",
+    "lean_tables",
+    "parser",
+]
 
 GRAMMAR_FILE = "imr.lark"
 
@@ -75,30 +84,37 @@ def _cache_file(text: str) -> str | None:
     return str(folder / f"parser-{key}.lark-cache")
 
 
-def _tables_key() -> str:
-    """Everything the lean tables depend on: the grammar as Lark reads it, the file it imports,
-    the tables' format, the Python that wrote them (marshal's format) and the Lark that built
-    them (found by its files, without importing it)."""
+def _tables_key(text: str, imports: tuple[str, ...]) -> str:
+    """Everything a grammar's lean tables depend on: the grammar as Lark reads it (``text``),
+    the files it imports, the tables' format, the Python that wrote them (marshal's format) and
+    the Lark that built them (found by its files, without importing it)."""
     spec = find_spec("lark")
     origin = spec.origin if spec is not None and spec.origin else ""
     try:
         stamp = os.stat(origin).st_mtime_ns if origin else 0
     except OSError:
         stamp = 0
-    terminals = (grammar_dir() / "terminals.lark").read_text(encoding="utf-8")
-    return "\0".join(
-        [str(TABLES_FORMAT), sys.version, origin, str(stamp), grammar_text(), terminals]
-    )
+    imported = [(grammar_dir() / name).read_text(encoding="utf-8") for name in imports]
+    return "\0".join([str(TABLES_FORMAT), sys.version, origin, str(stamp), text, *imported])
 
 
 @cache
 def lean_tables() -> Tables:
-    """The grammar's parse tables for `imrparse.lalr.LeanParser`, from the per-user cache when
-    they are there for this very grammar and Lark (loading them imports nothing), else built
-    with Lark and kept there. Raise `TypeError` when this Lark's tables cannot be used."""
-    key = _tables_key()
+    """The letter grammar's parse tables for `imrparse.lalr.LeanParser` (see `cached_tables`).
+    Raise `TypeError` when this Lark's tables cannot be used."""
+    return cached_tables("tables", grammar_text(), ("terminals.lark",), parser)
+
+
+def cached_tables(
+    name: str, text: str, imports: tuple[str, ...], build: Callable[[], lark.Lark]
+) -> Tables:
+    """The parse tables of the grammar ``text`` (importing the files ``imports`` of grammar/),
+    from the per-user cache file ``<name>-<hash>.marshal`` when it holds them for this very
+    grammar and Lark (loading them imports nothing), else made from the parser ``build``
+    gives and kept there. Raise `TypeError` when this Lark's tables cannot be used."""
+    key = _tables_key(text, imports)
     folder = _cache_folder()
-    path = folder / f"tables-{zlib.crc32(key.encode()):08x}.marshal" if folder else None
+    path = folder / f"{name}-{zlib.crc32(key.encode()):08x}.marshal" if folder else None
     if path is not None:
         try:
             stored_key, stored = marshal.loads(path.read_bytes())
@@ -106,7 +122,7 @@ def lean_tables() -> Tables:
                 return stored
         except (OSError, EOFError, ValueError, TypeError):
             pass  # absent or unreadable: built again below
-    tables = tables_from_lark(parser())
+    tables = tables_from_lark(build())
     if path is not None:
         partial = path.with_name(f".{path.name}.{os.getpid()}")
         try:

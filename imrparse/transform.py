@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, cast
 from .errors import Diagnostic, Severity
 from .facts import read_patient
 from .grammar import build_parser, lean_tables
+from .guideline import read_guideline
 from .items import read_item
 from .lalr import Fallback, LeanParser, Token
 from .normalize import NormalText
@@ -62,9 +63,6 @@ _OUT_OF_PLACE = re.compile(
 
 _Field = tuple[str, Any, Token]
 
-
-def read_guideline(text: str) -> Guideline:  # TEMPORARY until imrparse.guideline lands
-    return Guideline(text, None, None, ())
 
 
 @dataclass

@@ -1,0 +1,183 @@
+"""A guideline slot's text to a `Guideline` record (LETTER-FORMAT §4, "Guideline statements").
+
+``read_guideline(text)`` cuts the text into statements (where, and what becomes of sentences
+between statements, is set out at the top of grammar/guideline.lark), reads each statement
+with that grammar, and sums up what the statements say:
+
+- ``citations``: every citation of every statement that was read whole, in text order. A
+  statement the grammar rejects gives none, whatever it looks like (never half a citation);
+- ``basis``: ``citations`` when there is one; else what the first basis sentence says
+  (``outside-mtus`` or ``no-evidence``; §4 does not say which wins when a text has both, and
+  the first said is the one read); else ``None``;
+- ``mtus``: ``True`` when any citation is MTUS; ``False`` when there are citations and none
+  is, or the basis is ``outside-mtus`` or ``no-evidence``; else ``None``;
+- ``text``: the text as given.
+
+Statements are read by the lean driver (`imrparse.lalr`) over the grammar's tables, which are
+kept in the per-user cache (`imrparse.grammar.cached_tables`): a statement costs about ten
+microseconds, one read before (letters cite from a small catalogue) a hundredth of that, and
+reading imports no Lark. The driver's `Fallback` here just means "not a statement": no
+diagnostics are made for guideline text. With a Lark whose tables the driver does not run,
+Lark itself reads each statement.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any
+
+from .grammar import cached_tables
+from .lalr import Fallback, LeanParser
+from .record import Basis, Citation, CitationSource, Guideline
+from .resources import grammar_dir
+
+if TYPE_CHECKING:
+    import lark
+
+__all__ = ["read_guideline"]
+
+GRAMMAR_FILE = "guideline.lark"
+
+# Where statements start (grammar/guideline.lark, top): at a paragraph break, and at a space
+# where an opener follows (a period before it stays with the statement before). The openers
+# are the first words of `start`'s alternatives in the grammar.
+_STATEMENT_BREAK = re.compile(
+    r"\n\n| (?=Decision based on |The Claims Administrator |The Expert Reviewer )"
+)
+
+#: What one statement says: its citations, or the basis a fixed sentence states.
+Statement = tuple[Citation, ...] | Basis
+
+#: A longer statement is not read (grammar/guideline.lark, top). Real ones have at most 261
+#: characters; reading a field takes the regex engine memory in proportion to its length, and
+#: a hostile megabyte-long one would take hundreds of megabytes.
+MAX_STATEMENT_LENGTH = 2000
+
+
+class StatementBuilder:
+    """One method per rule of grammar/guideline.lark, called as the parser reduces it (by the
+    lean driver, or by Lark as its embedded transformer): no parse tree is built. Tokens are
+    read by ``.value``, which Lark's tokens and the lean driver's both have."""
+
+    def start(self, children: list[Statement]) -> Statement:
+        return children[0]
+
+    def decision_based_on(self, children: list[Citation]) -> tuple[Citation, ...]:
+        return tuple(children)
+
+    def mtus_part(self, children: list[Any]) -> Citation:
+        part, year, *sections = children
+        return Citation(
+            CitationSource.MTUS,
+            part.value,
+            year=int(year.value),
+            sections=sections[0].value if sections else None,
+        )
+
+    def mtus_older(self, children: list[Any]) -> Citation:
+        title, *pages = children
+        return Citation(CitationSource.MTUS, title.value, pages=pages[0].value if pages else None)
+
+    def non_mtus(self, children: list[Any]) -> Citation:
+        return Citation(CitationSource.NON_MTUS, children[0].value)
+
+    def outside_mtus(self, children: list[Any]) -> Basis:
+        return Basis.OUTSIDE_MTUS
+
+    def no_evidence(self, children: list[Any]) -> Basis:
+        return Basis.NO_EVIDENCE
+
+
+def build_parser(*, transformer: Any = None) -> lark.Lark:
+    """A new Lark parser of grammar/guideline.lark, for one statement: the maker of the lean
+    tables, the reader where the driver cannot run, and the reference the tests compare the
+    driver with. With a ``transformer`` it returns what ``start`` returns, as `LeanParser`."""
+    import lark  # here: reading statements with the lean driver needs no Lark
+
+    return lark.Lark(
+        (grammar_dir() / GRAMMAR_FILE).read_text(encoding="utf-8"),
+        # LALR with a contextual lexer: what the lean driver runs; and each free-text field is
+        # one token, whose lexer pattern (by its lookahead) decides where the field ends.
+        parser="lalr",
+        lexer="contextual",
+        # The lean driver passes on only the children that are there.
+        maybe_placeholders=False,
+        transformer=transformer,
+    )
+
+
+@cache
+def _tables() -> dict[str, Any]:
+    grammar = (grammar_dir() / GRAMMAR_FILE).read_text(encoding="utf-8")
+    return cached_tables("guideline-tables", grammar, (), build_parser)
+
+
+class _StatementReader:
+    """The one reader of statements. The builder keeps no state, so threads may share it."""
+
+    def __init__(self) -> None:
+        builder = StatementBuilder()
+        self.lean: LeanParser | None = None
+        self.lark: Any = None
+        try:
+            self.lean = LeanParser(_tables(), builder)
+        except TypeError:  # a Lark whose tables the lean driver does not run
+            self.lark = build_parser(transformer=builder)
+
+    def read(self, statement: str) -> Statement | None:
+        if self.lean is not None:
+            try:
+                result: Statement = self.lean.parse(statement)
+            except Fallback:
+                return None
+            return result
+        from lark.exceptions import UnexpectedInput
+
+        try:
+            result = self.lark.parse(statement)
+        except UnexpectedInput:
+            return None
+        return result
+
+
+_reader: _StatementReader | None = None
+
+
+# Letters cite from a small catalogue (the same MTUS parts and sections, the same two fixed
+# sentences), so most statements were read before: a hit costs under a hundredth of a parse
+# (0.1 against 10 µs). What is kept is immutable (frozen citations, an enum): safe to share.
+@lru_cache(maxsize=4096)
+def read_statement(statement: str) -> Statement | None:
+    """What one statement says, or ``None`` when the grammar does not read it whole."""
+    global _reader
+    if _reader is None:
+        _reader = _StatementReader()
+    return _reader.read(statement)
+
+
+def statements(text: str) -> list[str]:
+    """A guideline text cut into statements (grammar/guideline.lark, top); empty ones left out."""
+    return [piece for piece in _STATEMENT_BREAK.split(text) if piece]
+
+
+def read_guideline(text: str) -> Guideline:
+    """A guideline slot's text (whitespace-normalized, paragraphs joined by ``"\\n\\n"``) as a
+    `Guideline`: its citations, its basis and whether it rests on the MTUS (see the module
+    docstring). Never raises on any text; ``text`` is kept as given."""
+    citations: list[Citation] = []
+    stated: Basis | None = None
+    for statement in statements(text):
+        if len(statement) > MAX_STATEMENT_LENGTH:
+            continue
+        said = read_statement(statement)
+        if isinstance(said, Basis):
+            stated = stated or said
+        elif said is not None:
+            citations += said
+    if citations:
+        mtus = any(c.source is CitationSource.MTUS for c in citations)
+        return Guideline(text, Basis.CITATIONS, mtus, tuple(citations))
+    if stated is not None:
+        return Guideline(text, stated, False, ())
+    return Guideline(text, None, None, ())
