@@ -13,31 +13,22 @@ with that grammar, and sums up what the statements say:
   is, or the basis is ``outside-mtus`` or ``no-evidence``; else ``None``;
 - ``text``: the text as given.
 
-Statements are read by the lean driver (`imrparse.lalr`) over the grammar's tables, which are
-kept in the per-user cache (`imrparse.grammar.cached_tables`): a statement costs about ten
-microseconds, one read before (letters cite from a small catalogue) a hundredth of that, and
-reading imports no Lark. The driver's `Fallback` here just means "not a statement": no
-diagnostics are made for guideline text. With a Lark whose tables the driver does not run,
-Lark itself reads each statement.
+Statements are read by the lean driver over the grammar's cached tables (`imrparse.slots`): a
+statement costs about ten microseconds, one read before (letters cite from a small catalogue)
+a hundredth of that, and reading imports no Lark. A statement the grammar does not read is no
+error: no diagnostics are made for guideline text.
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
-from typing import TYPE_CHECKING, Any
+from functools import lru_cache
+from typing import Any
 
-from .grammar import cached_tables
-from .lalr import Fallback, LeanParser
 from .record import Basis, Citation, CitationSource, Guideline
-from .resources import grammar_dir
-
-if TYPE_CHECKING:
-    import lark
+from .slots import SlotGrammar
 
 __all__ = ["read_guideline"]
-
-GRAMMAR_FILE = "guideline.lark"
 
 # Where statements start (grammar/guideline.lark, top): at a paragraph break, and at a space
 # where an opener follows (a period before it stays with the statement before). The openers
@@ -89,59 +80,8 @@ class StatementBuilder:
         return Basis.NO_EVIDENCE
 
 
-def build_parser(*, transformer: Any = None) -> lark.Lark:
-    """A new Lark parser of grammar/guideline.lark, for one statement: the maker of the lean
-    tables, the reader where the driver cannot run, and the reference the tests compare the
-    driver with. With a ``transformer`` it returns what ``start`` returns, as `LeanParser`."""
-    import lark  # here: reading statements with the lean driver needs no Lark
-
-    return lark.Lark(
-        (grammar_dir() / GRAMMAR_FILE).read_text(encoding="utf-8"),
-        # LALR with a contextual lexer: what the lean driver runs; and each free-text field is
-        # one token, whose lexer pattern (by its lookahead) decides where the field ends.
-        parser="lalr",
-        lexer="contextual",
-        # The lean driver passes on only the children that are there.
-        maybe_placeholders=False,
-        transformer=transformer,
-    )
-
-
-@cache
-def _tables() -> dict[str, Any]:
-    grammar = (grammar_dir() / GRAMMAR_FILE).read_text(encoding="utf-8")
-    return cached_tables("guideline-tables", grammar, (), build_parser)
-
-
-class _StatementReader:
-    """The one reader of statements. The builder keeps no state, so threads may share it."""
-
-    def __init__(self) -> None:
-        builder = StatementBuilder()
-        self.lean: LeanParser | None = None
-        self.lark: Any = None
-        try:
-            self.lean = LeanParser(_tables(), builder)
-        except TypeError:  # a Lark whose tables the lean driver does not run
-            self.lark = build_parser(transformer=builder)
-
-    def read(self, statement: str) -> Statement | None:
-        if self.lean is not None:
-            try:
-                result: Statement = self.lean.parse(statement)
-            except Fallback:
-                return None
-            return result
-        from lark.exceptions import UnexpectedInput
-
-        try:
-            result = self.lark.parse(statement)
-        except UnexpectedInput:
-            return None
-        return result
-
-
-_reader: _StatementReader | None = None
+#: The grammar, read by the lean driver (or by Lark where the driver cannot run).
+GRAMMAR = SlotGrammar("guideline.lark", StatementBuilder())
 
 
 # Letters cite from a small catalogue (the same MTUS parts and sections, the same two fixed
@@ -150,10 +90,8 @@ _reader: _StatementReader | None = None
 @lru_cache(maxsize=4096)
 def read_statement(statement: str) -> Statement | None:
     """What one statement says, or ``None`` when the grammar does not read it whole."""
-    global _reader
-    if _reader is None:
-        _reader = _StatementReader()
-    return _reader.read(statement)
+    said: Statement | None = GRAMMAR.read(statement)
+    return said
 
 
 def statements(text: str) -> list[str]:

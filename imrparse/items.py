@@ -7,14 +7,10 @@ asked for and what was authorized. Any other paragraph is form 1, the whole requ
 
 from __future__ import annotations
 
-from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .record import Authorization, AuthorizationKind
-from .resources import grammar_dir
-
-if TYPE_CHECKING:
-    import lark
+from .slots import SlotGrammar
 
 __all__ = ["read_item"]
 
@@ -24,16 +20,17 @@ _FORMS_2_AND_3 = " was the original request. "
 
 
 class _ItemBuilder:
-    """One method per rule of grammar/item.lark."""
+    """One method per rule of grammar/item.lark (tokens read by ``.value``, which Lark's tokens
+    and the lean driver's both have)."""
 
     def original_request(self, children: list[Any]) -> str:
-        return str(children[0])
+        return str(children[0].value)
 
     def authorized(self, children: list[Any]) -> str:
-        return str(children[0])
+        return str(children[0].value)
 
     def remainder(self, children: list[Any]) -> str:
-        return str(children[0])
+        return str(children[0].value)
 
     def portion(self, children: list[str]) -> tuple[str, Authorization]:
         original, authorized, remainder = children
@@ -44,16 +41,8 @@ class _ItemBuilder:
         return remainder, Authorization(original, authorized, AuthorizationKind.ALTERNATIVE)
 
 
-@cache
-def _parser() -> lark.Lark:
-    import lark
-
-    return lark.Lark(
-        (grammar_dir() / "item.lark").read_text(encoding="utf-8"),
-        parser="lalr",
-        lexer="contextual",
-        transformer=_ItemBuilder(),
-    )
+#: The grammar, read by the lean driver (or by Lark where the driver cannot run).
+GRAMMAR = SlotGrammar("item.lark", _ItemBuilder())
 
 
 def read_item(text: str) -> tuple[str, Authorization | None]:
@@ -61,10 +50,5 @@ def read_item(text: str) -> tuple[str, Authorization | None]:
     ": <decision>"."""
     if _FORMS_2_AND_3 not in text:
         return text, None
-    from lark.exceptions import UnexpectedInput
-
-    try:
-        item, authorization = _parser().parse(text)
-    except UnexpectedInput:
-        return text, None
-    return item, authorization
+    read: tuple[str, Authorization] | None = GRAMMAR.read(text)
+    return (text, None) if read is None else read

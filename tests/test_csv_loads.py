@@ -28,6 +28,12 @@ def table(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def _rows(query: str) -> list[tuple[Any, ...]]:
+    relation = duckdb.sql(query)
+    assert relation is not None
+    return relation.fetchall()
+
+
 def _records() -> dict[str, dict[str, Any]]:
     records = {}
     for letter in LETTERS:
@@ -37,8 +43,8 @@ def _records() -> dict[str, dict[str, Any]]:
 
 
 def test_duckdb_infers_dates_integers_and_booleans(table: Path) -> None:
-    described = duckdb.sql(f"DESCRIBE SELECT * FROM read_csv('{table}', header = true)")
-    types = {name: kind for name, kind, *_ in described.fetchall()}
+    described = _rows(f"DESCRIBE SELECT * FROM read_csv('{table}', header = true)")
+    types = {name: kind for name, kind, *_ in described}
     assert list(types) == list(CSV_COLUMNS)
     assert types["decision_date"] == types["date_of_injury"] == "DATE"
     assert types["patient_age"] == types["item_index"] == "BIGINT"
@@ -46,11 +52,11 @@ def test_duckdb_infers_dates_integers_and_booleans(table: Path) -> None:
 
 
 def test_every_row_says_what_its_record_says(table: Path) -> None:
-    rows = duckdb.sql(
+    rows = _rows(
         f"SELECT source, item_index, item, authorization_kind, original_request, authorized, "
         f"decision, maximus_basis, maximus_mtus, maximus_citations, ca_citations "
         f"FROM read_csv('{table}', header = true, all_varchar = true)"
-    ).fetchall()
+    )
     records = _records()
     assert len(rows) == sum(len(r["determinations"]) for r in records.values())
     assert sum(1 for row in rows if row[3] is not None) >= 5  # partial authorizations
@@ -66,16 +72,17 @@ def test_every_row_says_what_its_record_says(table: Path) -> None:
         maximus = d["maximus_guideline"]
         assert basis == maximus["basis"]
         assert mtus == (None if maximus["mtus"] is None else str(maximus["mtus"]).lower())
-        for text, side in zip(cited, ("maximus_guideline", "claims_administrator_guideline")):
+        sides = ("maximus_guideline", "claims_administrator_guideline")
+        for text, side in zip(cited, sides, strict=True):
             assert (json.loads(text) if text else []) == d[side]["citations"]
 
 
 def test_the_documented_query_counts_items_by_the_mtus_part_maximus_cited(table: Path) -> None:
     counted = dict(
-        duckdb.sql(
+        _rows(
             f"SELECT part, count(*) FROM read_csv('{table}', header = true), "
             f"unnest(string_split(maximus_mtus_parts, '; ')) AS t(part) GROUP BY part"
-        ).fetchall()
+        )
     )
     expected: dict[str, int] = {}
     for record in _records().values():
@@ -89,9 +96,9 @@ def test_the_documented_query_counts_items_by_the_mtus_part_maximus_cited(table:
 
 
 def test_citations_unnest_into_rows_with_the_documented_query(table: Path) -> None:
-    rows = duckdb.sql(
+    rows = _rows(
         f"""SELECT c.title, c.year, c.sections FROM read_csv('{table}', header = true),
         unnest(from_json(maximus_citations, '[{{"source": "VARCHAR", "title": "VARCHAR",
           "year": "INTEGER", "sections": "VARCHAR", "pages": "VARCHAR"}}]')) AS t(c)"""
-    ).fetchall()
+    )
     assert ("Low Back Complaints", 2004, "Summary") in rows

@@ -15,19 +15,17 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from lark.exceptions import UnexpectedInput
 
-from imrparse import guideline as guideline_module
 from imrparse.guideline import (
+    GRAMMAR,
     MAX_STATEMENT_LENGTH,
     Statement,
     StatementBuilder,
-    _StatementReader,
-    _tables,
-    build_parser,
     read_guideline,
     statements,
 )
 from imrparse.lalr import Fallback, LeanParser
 from imrparse.record import Basis, Citation, CitationSource, Guideline
+from imrparse.slots import SlotGrammar
 
 TESTS = Path(__file__).resolve().parent
 REAL = TESTS.parent / "corpus" / "real"
@@ -388,8 +386,8 @@ class _Both:
     """Lark's parser and the lean driver over its tables, each with its own builder."""
 
     def __init__(self) -> None:
-        self.lark = build_parser(transformer=StatementBuilder())
-        self.lean = LeanParser(_tables(), StatementBuilder())
+        self.lark = GRAMMAR.build_parser(transformer=StatementBuilder())
+        self.lean = LeanParser(GRAMMAR.tables(), StatementBuilder())
 
     def read_with_lark(self, statement: str) -> Statement | None:
         return self._read(statement, self.lark.parse, UnexpectedInput)
@@ -412,7 +410,7 @@ BOTH = _Both()
 
 
 def test_the_lean_driver_reads_the_statements_with_the_installed_lark() -> None:
-    assert isinstance(_StatementReader().lean, LeanParser)
+    assert SlotGrammar("guideline.lark", StatementBuilder()).uses_lean_driver
 
 
 def test_lark_and_the_lean_driver_read_every_real_statement_the_same() -> None:
@@ -442,26 +440,21 @@ def test_the_guideline_tables_are_kept_in_the_user_cache_and_a_damaged_copy_is_m
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    _tables.cache_clear()
-    try:
-        tables = _tables()
-        # Apart from the letter grammar's ("tables-*.marshal"), which stays as it was.
-        assert not list((tmp_path / "imrparse").glob("tables-*.marshal"))
-        [kept] = (tmp_path / "imrparse").glob("guideline-tables-*.marshal")
-        assert marshal.loads(kept.read_bytes())[1] == tables
-        kept.write_bytes(b"damaged")
-        _tables.cache_clear()
-        remade = _tables()
-        assert marshal.loads(kept.read_bytes())[1] == remade
-        # (Lark may number the states of a new build differently: compare what they read.)
-        before, after = (
-            LeanParser(tables, StatementBuilder()),
-            LeanParser(remade, StatementBuilder()),
-        )
-        for statement in (s for text in REAL_TEXTS for s in statements(text)):
-            assert after.parse(statement) == before.parse(statement)
-    finally:
-        _tables.cache_clear()
+    tables = GRAMMAR.tables()
+    # Apart from the letter grammar's ("tables-*.marshal"), which stays as it was.
+    assert not list((tmp_path / "imrparse").glob("tables-*.marshal"))
+    [kept] = (tmp_path / "imrparse").glob("guideline-tables-*.marshal")
+    assert marshal.loads(kept.read_bytes())[1] == tables
+    kept.write_bytes(b"damaged")
+    remade = GRAMMAR.tables()
+    assert marshal.loads(kept.read_bytes())[1] == remade
+    # (Lark may number the states of a new build differently: compare what they read.)
+    before, after = (
+        LeanParser(tables, StatementBuilder()),
+        LeanParser(remade, StatementBuilder()),
+    )
+    for statement in (s for text in REAL_TEXTS for s in statements(text)):
+        assert after.parse(statement) == before.parse(statement)
 
 
 def test_without_the_lean_driver_lark_reads_the_statements(
@@ -470,9 +463,9 @@ def test_without_the_lean_driver_lark_reads_the_statements(
     def refuse() -> dict[str, Any]:
         raise TypeError("not tested with this Lark")
 
-    monkeypatch.setattr(guideline_module, "_tables", refuse)
-    reader = _StatementReader()
-    assert reader.lean is None
+    reader = SlotGrammar("guideline.lark", StatementBuilder())
+    monkeypatch.setattr(reader, "tables", refuse)
+    assert not reader.uses_lean_driver
     for text in REAL_TEXTS:
         for statement in statements(text):
             assert reader.read(statement) == BOTH.read_lean(statement)
