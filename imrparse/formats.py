@@ -53,7 +53,7 @@ def _guideline(guideline: Guideline) -> list[str]:
         "" if guideline.basis is None else guideline.basis.value,
         "" if guideline.mtus is None else str(guideline.mtus).lower(),
         "; ".join(_mtus_part(c) for c in guideline.citations if c.source is CitationSource.MTUS),
-        json.dumps([_citation(c) for c in guideline.citations], ensure_ascii=False)
+        json.dumps([c.to_dict() for c in guideline.citations], ensure_ascii=False)
         if guideline.citations
         else "",
     ]
@@ -61,16 +61,6 @@ def _guideline(guideline: Guideline) -> list[str]:
 
 def _mtus_part(citation: Citation) -> str:
     return citation.title if citation.year is None else f"{citation.title} {citation.year}"
-
-
-def _citation(citation: Citation) -> dict[str, Any]:
-    return {
-        "source": citation.source.value,
-        "title": citation.title,
-        "year": citation.year,
-        "sections": citation.sections,
-        "pages": citation.pages,
-    }
 
 
 def csv_rows(letter: Letter, source: str) -> str:

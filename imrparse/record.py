@@ -111,6 +111,16 @@ class Citation:
     #: The pages of an older (2015) MTUS citation.
     pages: str | None = None
 
+    def to_dict(self) -> dict[str, Any]:
+        """The citation as JSON-ready data (LETTER-FORMAT §4)."""
+        return {
+            "source": self.source.value,
+            "title": self.title,
+            "year": self.year,
+            "sections": self.sections,
+            "pages": self.pages,
+        }
+
 
 @dataclass(frozen=True)
 class Guideline:
@@ -118,6 +128,15 @@ class Guideline:
     basis: Basis | None
     mtus: bool | None
     citations: tuple[Citation, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The guideline as JSON-ready data (LETTER-FORMAT §4)."""
+        return {
+            "text": self.text,
+            "basis": None if self.basis is None else self.basis.value,
+            "mtus": self.mtus,
+            "citations": [c.to_dict() for c in self.citations],
+        }
 
 
 @dataclass(frozen=True)
@@ -188,24 +207,6 @@ def _case_to_dict(case: CaseHeader) -> dict[str, Any]:
     }
 
 
-def _guideline_to_dict(guideline: Guideline) -> dict[str, Any]:
-    return {
-        "text": guideline.text,
-        "basis": None if guideline.basis is None else guideline.basis.value,
-        "mtus": guideline.mtus,
-        "citations": [
-            {
-                "source": c.source.value,
-                "title": c.title,
-                "year": c.year,
-                "sections": c.sections,
-                "pages": c.pages,
-            }
-            for c in guideline.citations
-        ],
-    }
-
-
 def _authorization_to_dict(authorization: Authorization | None) -> dict[str, Any] | None:
     if authorization is None:
         return None
@@ -221,8 +222,8 @@ def _determination_to_dict(d: Determination) -> dict[str, Any]:
         "item": d.item,
         "authorization": _authorization_to_dict(d.authorization),
         "decision": d.decision.value,
-        "claims_administrator_guideline": _guideline_to_dict(d.claims_administrator_guideline),
-        "maximus_guideline": _guideline_to_dict(d.maximus_guideline),
+        "claims_administrator_guideline": d.claims_administrator_guideline.to_dict(),
+        "maximus_guideline": d.maximus_guideline.to_dict(),
         "rationale": d.rationale,
     }
 
@@ -306,9 +307,7 @@ class _Reader:
     def authorization(self, data: Any, path: str) -> Authorization:
         obj = self._object(data, path)
         return Authorization(
-            original_request=self._string(
-                obj.get("original_request"), f"{path}.original_request"
-            ),
+            original_request=self._string(obj.get("original_request"), f"{path}.original_request"),
             authorized=self._string(obj.get("authorized"), f"{path}.authorized"),
             kind=self._enum(AuthorizationKind, obj.get("kind"), f"{path}.kind"),
         )

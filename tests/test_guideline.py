@@ -53,20 +53,9 @@ def describe(guideline: Guideline) -> str:
 
 def as_json(guideline: Guideline) -> dict[str, Any]:
     """The guideline in the JSON shape of LETTER-FORMAT §4, less its text."""
-    return {
-        "basis": None if guideline.basis is None else guideline.basis.value,
-        "mtus": guideline.mtus,
-        "citations": [
-            {
-                "source": c.source.value,
-                "title": c.title,
-                "year": c.year,
-                "sections": c.sections,
-                "pages": c.pages,
-            }
-            for c in guideline.citations
-        ],
-    }
+    record = guideline.to_dict()
+    del record["text"]
+    return record
 
 
 # ---- fixtures --------------------------------------------------------------------------------
