@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from .checks import consistency_warnings
 from .decode import DEFAULT_MAX_BYTES, check_text, decode, too_large
@@ -23,6 +25,7 @@ __all__ = [
     "parse_file",
     "parse_with_warnings",
     "read_document",
+    "read_stream",
     "read_text",
     "validate",
 ]
@@ -110,14 +113,41 @@ def load_document(data: bytes, *, max_bytes: int | None = DEFAULT_MAX_BYTES) -> 
 def read_document(
     path: str | os.PathLike[str], *, max_bytes: int | None = DEFAULT_MAX_BYTES
 ) -> Document:
-    """Read a letter file (text or PDF). Raise `OSError` if it cannot be read."""
-    with open(path, "rb", buffering=0) as file:
-        size = os.fstat(file.fileno()).st_size
+    """Read a letter file (text or PDF). Raise `OSError` if it cannot be read.
+
+    A pipe, a FIFO or a device is read to its end (or just past ``max_bytes``), however its
+    writer sends it; a FIFO that no one writes to reads as empty instead of waiting forever."""
+    fifo = stat.S_ISFIFO(os.stat(path).st_mode)
+    # O_NONBLOCK: opening a FIFO for reading otherwise waits for a writer.
+    fd = os.open(path, os.O_RDONLY | (os.O_NONBLOCK if fifo else 0))
+    with open(fd, "rb", buffering=0) as file:
+        if fifo:
+            os.set_blocking(fd, True)  # then wait for what a writer sends, to its end
+        size = os.fstat(fd).st_size
         if max_bytes is not None and size > max_bytes:
             raise too_large(size, max_bytes)
-        # With no size to go by (a pipe, a device), never more than one byte past the limit.
-        data = file.readall() if max_bytes is None or size else file.read(max_bytes + 1)
+        data = read_stream(file, max_bytes)
     return load_document(data, max_bytes=max_bytes)
+
+
+def read_stream(stream: BinaryIO, max_bytes: int | None) -> bytes:
+    """A stream's bytes to its end, or the first ``max_bytes + 1`` of them (enough to tell
+    that it is too large): a pipe gives its bytes a piece at a time, so one read is not enough."""
+    limit = None if max_bytes is None else max_bytes + 1
+    chunks: list[bytes] = []
+    total = 0
+    while limit is None or total < limit:
+        chunk = stream.read(_CHUNK if limit is None else min(_CHUNK, limit - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
+# How much one read asks for: a letter is a few kilobytes, and a regular file gives its bytes
+# in one read of this size.
+_CHUNK = 1 << 20
 
 
 def parse_bytes(data: bytes, *, max_bytes: int | None = DEFAULT_MAX_BYTES) -> Letter:

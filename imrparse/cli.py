@@ -1,165 +1,360 @@
 """The imrparse command. The only module that writes to a terminal.
 
-Exit codes (also in --help):
-
-    0  every letter conforms
-    1  some letter does not conform (its diagnostics go to stderr; other files still run)
-    2  usage or I/O error (a missing or unreadable file, a bad option)
-  130  interrupted (Ctrl-C or SIGTERM); an --output file is then not written at all
+Every command that reads letters (`parse`, `validate`, `fmt --check`) goes through one loop,
+`_Run.drive`: inputs listed as they come, read by worker processes, results written in input
+order, problems on standard error (and in an ``--errors`` file), a progress line on a terminal,
+a summary, the exit code (`imrparse.exitcodes`), and Ctrl-C or SIGTERM ending the run with no
+output file left behind.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
 import signal
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager as ContextManager
 from contextlib import contextmanager, nullcontext
+from functools import partial
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Literal, NoReturn, TextIO, TypeVar
 
 import click
 
-from . import batch
-from .api import Document
-from .atomic import AtomicFile
+from . import batch, exitcodes
 from .decode import DEFAULT_MAX_BYTES
-from .errors import LetterError
 from .formats import Format, csv_header, record_json
-from .inputs import Source, Unreadable, count_sources, iter_sources, list_sources, read_source
-from .record import Letter, RecordError
+from .inputs import LETTER_SUFFIXES, Source, count_sources, display_name, iter_sources
 from .render import LAYOUTS
-from .render import render as render_letter
-from .report import diagnostic_json, format_diagnostic
 
-EXIT_OK = 0
-EXIT_NONCONFORMING = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
+_F = TypeVar("_F", bound=Callable[..., Any])
 
-_EXIT_CODES_HELP = """
-\b
-Exit codes:
-  0  every letter conforms
-  1  some letter does not conform (other files are still processed)
-  2  usage or I/O error (missing or unreadable file)
-  130  interrupted (Ctrl-C or SIGTERM); no output file is left behind
-"""
-
-# A first argument that starts with a dash but is still a file to parse (standard input).
-_PARSE_ALIASES = {"-"}
+# Group options: anything else before a command's name is `parse`'s.
+_GROUP_OPTIONS = {"--help", "--version"}
 
 
 class _DefaultToParse(click.Group):
-    """`imrparse FILE ...` means `imrparse parse FILE ...`."""
+    """`imrparse [OPTIONS] FILE ...` means `imrparse parse [OPTIONS] FILE ...`, options first or
+    last; and `imrparse --help` shows `parse`'s options too."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if (
-            args
-            and args[0] not in self.commands
-            and (args[0] in _PARSE_ALIASES or not args[0].startswith("-"))
-        ):
+        if args and args[0] not in self.commands and args[0] not in _GROUP_OPTIONS:
             args = ["parse", *args]
         return super().parse_args(ctx, args)
 
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_options(ctx, formatter)
+        command = self.commands["parse"]
+        records = [p.get_help_record(ctx) for p in command.get_params(ctx)]
+        with formatter.section("Options of `imrparse [parse] FILE...`"):
+            formatter.write_dl([r for r in records if r is not None and r[0] != "--help"])
 
-@click.group(cls=_DefaultToParse, epilog=_EXIT_CODES_HELP)
+
+@click.group(cls=_DefaultToParse, epilog=exitcodes.HELP, no_args_is_help=True)
 @click.version_option(package_name="imrparse")
 def main() -> None:
     """Parse, check and generate California IMR Final Determination Letters.
 
-    `imrparse FILE...` is short for `imrparse parse FILE...`.
+    `imrparse [OPTIONS] FILE...` is short for `imrparse parse [OPTIONS] FILE...`.
     """
+    # File names and letters may hold anything; never fail on printing one.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
 
 
-# ---- reading inputs ---------------------------------------------------------------------
-
-
-class _Run:
-    """One command's pass over its inputs, keeping the exit status as files succeed or fail."""
-
-    def __init__(self, max_bytes: int | None) -> None:
-        self.max_bytes = max_bytes
-        self.status = EXIT_OK
-
-    def documents(
-        self, sources: Iterable[Source]
-    ) -> Iterator[tuple[Source, Document | LetterError]]:
-        """Each readable input, or the `LetterError` saying it holds no letter text. An
-        unreadable file is reported here and skipped, so that the other files still run."""
-        for source in sources:
-            try:
-                yield source, read_source(source, self.max_bytes)
-            except Unreadable as error:
-                _fail(str(error))
-                self.fail(EXIT_USAGE)
-            except LetterError as error:
-                yield source, error
-
-    def fail(self, status: int) -> None:
-        self.status = max(self.status, status)
-
-
-def _one_file(name: str) -> Source:
-    """The one input of a command that takes one file (not a directory), or ``-``."""
-    if name == "-":
-        return list_sources(["-"])[0]
-    if Path(name).is_dir():
-        _fail(f"'{name}' is a directory; this command takes one file")
-        sys.exit(EXIT_USAGE)
-    return Source(name, name)
+# ---- what every command that reads letters shares ------------------------------------------
 
 
 def _fail(message: str) -> None:
-    click.echo(f"imrparse: error: {message}", err=True)
+    click.echo(f"imrparse: error: {_printable(message)}", err=True)
 
 
-_MAX_BYTES_OPTION = click.option(
-    "--max-bytes",
-    type=click.IntRange(min=1),
-    default=DEFAULT_MAX_BYTES,
-    show_default=True,
-    help="Refuse inputs larger than this many bytes.",
-)
+def _usage_error(message: str) -> NoReturn:
+    _fail(message)
+    sys.exit(exitcodes.USAGE)
 
 
-# ---- parse ------------------------------------------------------------------------------
+# Control characters other than tab: a letter could otherwise drive the terminal (ESC, BEL).
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _printable(text: str) -> str:
+    return _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _reading_options(function: _F) -> _F:
+    """The options of every command that reads letters."""
+    options = [
+        click.option(
+            "-j",
+            "--jobs",
+            type=click.IntRange(min=1),
+            help="Worker processes (default: one per CPU; at most "
+            f"{batch.MAX_JOBS_PER_CPU} per CPU). Output keeps the input order.",
+        ),
+        click.option("-q", "--quiet", is_flag=True, help="No summary line at the end."),
+        click.option(
+            "-v",
+            "--verbose",
+            is_flag=True,
+            help="The summary line even for a single letter.",
+        ),
+        click.option(
+            "--max-bytes",
+            type=click.IntRange(min=1),
+            default=DEFAULT_MAX_BYTES,
+            show_default=True,
+            help="Refuse inputs larger than this many bytes (IMR106).",
+        ),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+class _Colour:
+    """Diagnostics in colour on a terminal, plain when piped or when NO_COLOR is set."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.on = stream.isatty() and not os.environ.get("NO_COLOR")
+
+    _SEVERITY = re.compile(r"^(.*?: )(error|warning)(\[IMR[0-9]+\]:)", re.MULTILINE)
+
+    def __call__(self, text: str) -> str:
+        text = _printable_lines(text)
+        if not self.on:
+            return text
+        return self._SEVERITY.sub(self._style, text)
+
+    @staticmethod
+    def _style(match: re.Match[str]) -> str:
+        where, severity, code = match.groups()
+        colour = "red" if severity == "error" else "yellow"
+        return (
+            click.style(where, bold=True)
+            + click.style(severity, fg=colour, bold=True)
+            + click.style(code, bold=True)
+        )
+
+
+def _printable_lines(text: str) -> str:
+    return "\n".join(_printable(line) for line in text.split("\n"))
+
+
+class _Run:
+    """One pass of a command over its inputs: the loop, the tally, the exit status."""
+
+    _SHOW_AFTER = 0.5  # seconds: a quick run shows no progress at all
+    _EVERY = 0.1
+
+    def __init__(self, files: tuple[str, ...], *, quiet: bool, verbose: bool) -> None:
+        self.files = files
+        self.quiet, self.verbose = quiet, verbose
+        self.started = time.perf_counter()
+        self.status = exitcodes.OK
+        self.letters = self.failed = self.unreadable = self.determinations = 0
+        self.warned = self.errors = self.warnings = 0
+        self._terminal = sys.stderr.isatty()
+        self._colour = _Colour(sys.stderr)
+        self.total = count_sources(files) if self._terminal and not quiet else 0
+        self._shown_at = 0.0
+
+    def drive(
+        self,
+        task: batch.Task,
+        write: Callable[[batch.Result], None],
+        *,
+        jobs: int | None,
+        max_bytes: int | None,
+        join: str | None,
+        errors: TextIO | None = None,
+    ) -> None:
+        """Each input through ``task``, its output given to ``write`` in input order; what is
+        wrong with it on standard error, and in ``errors``."""
+        sources = iter_sources(self.files, max_bytes=max_bytes)
+        results = batch.run(sources, task, jobs=jobs or batch.default_jobs(), join=join)
+        try:
+            for result in results:
+                write(result)
+                if result.message:
+                    self.clear_progress()
+                    if result.status == exitcodes.USAGE:
+                        _fail(result.message)
+                    else:
+                        click.echo(self._colour(result.message), err=True)
+                if errors is not None and result.error_line:
+                    errors.write(result.error_line + "\n")
+                self._add(result)
+        finally:
+            results.close()  # now, not when the traceback goes: it stops the workers
+
+    def _add(self, result: batch.Result) -> None:
+        self.status = max(self.status, result.status)
+        self.letters += result.letters
+        self.errors += result.errors
+        self.warnings += result.warnings
+        if result.status == exitcodes.OK:
+            self.determinations += result.determinations
+            self.warned += bool(result.warnings)
+        elif result.status == exitcodes.USAGE:
+            self.unreadable += 1
+        else:
+            self.failed += 1
+        if self._terminal and not self.quiet:
+            now = time.perf_counter()
+            if now - self.started > self._SHOW_AFTER and now - self._shown_at > self._EVERY:
+                self._shown_at = now
+                rate = self.letters / (now - self.started)
+                sys.stderr.write(
+                    f"\rimrparse: {self.letters:,}/{self.total:,} letters, "
+                    f"{self.failed + self.unreadable:,} failed, {rate:,.0f} letters/s\x1b[K"
+                )
+                sys.stderr.flush()
+
+    def clear_progress(self) -> None:
+        if self._shown_at:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+            self._shown_at = 0.0
+
+    def summarize(self, summary: Callable[[], str], *, always: bool = False) -> None:
+        """The summary line, unless --quiet; for one letter only with --verbose (or
+        ``always``): a run over one file has nothing to add to what it printed."""
+        self.clear_progress()
+        if not self.quiet and (always or self.verbose or self.letters > 1):
+            click.echo(summary(), err=True)
+
+    def elapsed(self) -> str:
+        elapsed = time.perf_counter() - self.started
+        rate = f", {self.letters / elapsed:,.0f} letters/s" if self.letters > 1 else ""
+        return f"in {elapsed:.2f} s{rate}"
+
+    @contextmanager
+    def interruptible(self, *outputs: str | None) -> Iterator[None]:
+        """Ctrl-C or SIGTERM ends the run with exit 130 (the output files are then not written:
+        `AtomicFile` removes them as the ``with`` blocks inside unwind); a closed pipe ends it
+        quietly; an output that cannot be written is a usage error."""
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            yield
+        except KeyboardInterrupt:
+            self.clear_progress()
+            written = any(outputs)
+            _fail("interrupted; no output file was written" if written else "interrupted")
+            sys.exit(exitcodes.INTERRUPTED)
+        except BrokenPipeError:
+            # The reader went away (`imrparse DIR | head`): nothing more to say to it, not
+            # even the rest of what Python holds for standard output when it exits.
+            _silence_stdout()
+            sys.exit(exitcodes.OK)
+        except OSError as error:
+            where = display_name(str(error.filename or "standard output"))
+            _usage_error(f"cannot write '{where}': {error.strerror or error}")
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor (a test's stream): nothing buffered
+        pass
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+# ---- output files -----------------------------------------------------------------------
 
 _SUFFIX_FORMATS: dict[str, Format] = {".json": "json", ".jsonl": "jsonl", ".csv": "csv"}
 
 
-@main.command(epilog=_EXIT_CODES_HELP)
+def _check_outputs(inputs: tuple[str, ...], outputs: dict[str, str | None]) -> None:
+    """Refuse, before anything is read, an output that would overwrite an input, be read as
+    a letter by the next run, collide with another output, or go to a missing folder."""
+    given = {option: path for option, path in outputs.items() if path is not None}
+    seen: dict[str, str] = {}
+    for option, path in given.items():
+        real = os.path.realpath(path)
+        if real in seen:
+            _usage_error(f"{seen[real]} and {option} are the same file '{display_name(path)}'")
+        seen[real] = option
+        folder = os.path.dirname(real)
+        if not os.path.isdir(folder):
+            _usage_error(
+                f"cannot write '{display_name(path)}': no such directory "
+                f"'{display_name(os.path.dirname(path) or '.')}'"
+            )
+        for name in inputs:
+            if name == "-":
+                continue
+            if os.path.isdir(name):
+                inside = os.path.commonpath([os.path.realpath(name), real]) == os.path.realpath(
+                    name
+                )
+                if inside and real.lower().endswith(LETTER_SUFFIXES):
+                    _usage_error(
+                        f"{option} '{display_name(path)}' is inside the input directory "
+                        f"'{display_name(name)}', where the next run would read it as a letter"
+                    )
+            elif os.path.exists(name) and os.path.exists(real) and os.path.samefile(name, real):
+                _usage_error(
+                    f"{option} '{display_name(path)}' is an input; it would be overwritten"
+                )
+
+
+@contextmanager
+def _destination(path: str | None, *, stdout: bool = True) -> Iterator[Any]:
+    """Standard output, an `AtomicFile`, or (for an optional file not asked for) None."""
+    if path is None:
+        yield sys.stdout if stdout else None
+        return
+    from .atomic import AtomicFile
+
+    with AtomicFile(path) as file:
+        yield file
+
+
+# ---- parse ------------------------------------------------------------------------------
+
+
+@main.command(
+    epilog=exitcodes.HELP, short_help="Print each letter's record (JSON, JSON Lines, CSV)."
+)
 @click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(["json", "jsonl", "csv"]),
     help="json: one file gives an indented object, several an array. jsonl: one record per "
-    "line. csv: one row per determination. Default: from the --output suffix, else json for "
-    "one file and jsonl for several.",
+    "line, with its source. csv: one row per determination. Default: from the --output "
+    "suffix, else json for one file and jsonl for several.",
 )
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Write here instead of standard output; the file appears only when the run ends.",
+    type=click.Path(dir_okay=False),
+    help="Write here instead of standard output (.json, .jsonl or .csv, or give --format); "
+    "the file appears only when the run ends.",
 )
 @click.option(
     "--errors",
     "errors_path",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Write each failed letter's diagnostics here, as JSON Lines.",
+    type=click.Path(dir_okay=False),
+    help="Write each failed letter, and each letter with warnings, here as JSON Lines "
+    '(their "severity" says which).',
 )
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    help="Worker processes (default: one per CPU). Output keeps the input order.",
-)
-@click.option("-q", "--quiet", is_flag=True, help="No summary line at the end.")
-@_MAX_BYTES_OPTION
+@_reading_options
 def parse(
     files: tuple[str, ...],
     fmt: Format | None,
@@ -167,69 +362,53 @@ def parse(
     errors_path: str | None,
     jobs: int | None,
     quiet: bool,
+    verbose: bool,
     max_bytes: int,
 ) -> None:
     """Print each letter's record.
 
     FILES may be text or PDF letters. A directory stands for the letters (*.txt, *.pdf)
-    under it, recursively; - reads standard input.
-    A letter that fails is reported on standard error with its first diagnostic, and the
-    others go on. A one-line summary ends the run.
+    under it, recursively; - reads standard input. A letter that fails is reported on
+    standard error with its first diagnostic, and the others go on; so are a letter's
+    warnings. A summary line ends a run over several letters.
     """
-    started = time.perf_counter()
-    single = len(files) == 1 and not Path(files[0]).is_dir()
+    single = len(files) == 1 and not os.path.isdir(files[0])
     if fmt is None:
         suffix = Path(output).suffix.lower() if output else ""
-        fmt = _SUFFIX_FORMATS.get(suffix, "json" if single else "jsonl")
-    tally = _Tally(files, started)
-    try:
-        with (
-            _sigterm_interrupts(),
-            _destination(output) as out,
-            _destination(errors_path, stdout=False) as errors,
-        ):
-            stream = _RecordStream(out, fmt, array=fmt == "json" and not single)
-            results = batch.run(
-                iter_sources(files),
-                fmt=fmt,
-                max_bytes=max_bytes,
-                jobs=jobs or batch.default_jobs(),
-                single=single,
+        if output and suffix not in _SUFFIX_FORMATS:
+            _usage_error(
+                f"cannot tell the format of '{display_name(output)}' from its suffix: "
+                "name it .json, .jsonl or .csv, or give --format"
             )
-            for result in results:
-                if result.status == batch.EXIT_OK:
-                    stream.write(result.output)
-                    if result.message:  # warnings: the record stands, and they are said
-                        tally.clear_progress()
-                        click.echo(result.message, err=True)
-                        if errors is not None:
-                            errors.write(result.error_line + "\n")
-                else:
-                    tally.clear_progress()
-                    if result.status == batch.EXIT_UNREADABLE:
-                        _fail(result.message)
-                    else:
-                        click.echo(result.message, err=True)
-                    if errors is not None:
-                        errors.write(result.error_line + "\n")
-                tally.add(result)
-            stream.end()
-    except KeyboardInterrupt:
-        tally.clear_progress()
-        _fail("interrupted; no output file was written" if output else "interrupted")
-        sys.exit(EXIT_INTERRUPTED)
-    except BrokenPipeError:
-        # The reader went away (`imrparse DIR | head`): nothing more to say to it.
-        sys.stderr.close()
-        sys.exit(EXIT_OK)
-    except OSError as error:
-        where = error.filename or output or errors_path or "standard output"
-        _fail(f"cannot write '{where}': {error.strerror or error}")
-        sys.exit(EXIT_USAGE)
-    tally.clear_progress()
-    if not quiet:
-        click.echo(tally.summary(), err=True)
-    sys.exit(tally.status)
+        fmt = _SUFFIX_FORMATS.get(suffix, "json" if single else "jsonl")
+    _check_outputs(files, {"--output": output, "--errors": errors_path})
+    run = _Run(files, quiet=quiet, verbose=verbose)
+    task = partial(batch.parse_task, fmt=fmt, max_bytes=max_bytes, single=single)
+    # (The destinations are inside: an interrupted run leaves them unwritten.)
+    with (
+        run.interruptible(output, errors_path),
+        _destination(output) as out,
+        _destination(errors_path, stdout=False) as errors,
+    ):
+        stream = _RecordStream(out, fmt, array=fmt == "json" and not single)
+        run.drive(
+            task,
+            stream.write,
+            jobs=jobs,
+            max_bytes=max_bytes,
+            join=None if fmt == "json" else "",
+            errors=errors,
+        )
+        stream.end()
+    run.summarize(
+        lambda: (
+            f"imrparse: {_count(run.letters - run.failed - run.unreadable, 'letter')} parsed"
+            + (f" ({run.warned:,} with warnings)" if run.warned else "")
+            + f", {_count(run.determinations, 'determination')}, "
+            f"{run.failed + run.unreadable:,} failed, {run.elapsed()}"
+        )
+    )
+    sys.exit(run.status)
 
 
 class _RecordStream:
@@ -242,7 +421,10 @@ class _RecordStream:
         elif array:
             out.write("[\n")
 
-    def write(self, output: str) -> None:
+    def write(self, result: batch.Result) -> None:
+        output = result.output
+        if not output:
+            return
         if self.array:
             output = ("" if self.count == 0 else ",\n") + output.rstrip("\n")
         self.out.write(output)
@@ -253,92 +435,11 @@ class _RecordStream:
             self.out.write("\n]\n" if self.count else "]\n")
 
 
-@contextmanager
-def _sigterm_interrupts() -> Iterator[None]:
-    """SIGTERM (kill's default) interrupts like Ctrl-C, so partial output files are removed."""
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-@contextmanager
-def _destination(path: str | None, *, stdout: bool = True) -> Iterator[Any]:
-    """Standard output, an `AtomicFile`, or (for an optional file not asked for) None."""
-    if path is None:
-        yield sys.stdout if stdout else None
-        return
-    with AtomicFile(path) as file:
-        yield file
-
-
-class _Tally:
-    """Counts, the exit status, and a progress line on standard error when it is a terminal."""
-
-    _SHOW_AFTER = 0.5  # seconds: a quick run shows no progress at all
-    _EVERY = 0.1
-
-    def __init__(self, files: tuple[str, ...], started: float) -> None:
-        self.started = started
-        self.parsed = self.failed = self.determinations = self.warned = 0
-        self.status = EXIT_OK
-        self._terminal = sys.stderr.isatty()
-        # Counting the inputs costs a walk of the directories: only for a progress line.
-        self.total = count_sources(files) if self._terminal else 0
-        self._shown_at = 0.0
-
-    def add(self, result: batch.Result) -> None:
-        self.status = max(self.status, result.status)
-        if result.status == batch.EXIT_OK:
-            self.parsed += result.letters
-            self.determinations += result.determinations
-            self.warned += bool(result.message)
-        else:
-            self.failed += 1
-        if self._terminal:
-            now = time.perf_counter()
-            if now - self.started > self._SHOW_AFTER and now - self._shown_at > self._EVERY:
-                self._shown_at = now
-                done = self.parsed + self.failed
-                rate = done / (now - self.started)
-                sys.stderr.write(
-                    f"\rimrparse: {done:,}/{self.total:,} letters, {self.failed:,} failed, "
-                    f"{rate:,.0f} letters/s\x1b[K"
-                )
-                sys.stderr.flush()
-
-    def clear_progress(self) -> None:
-        if self._shown_at:
-            sys.stderr.write("\r\x1b[K")
-            sys.stderr.flush()
-            self._shown_at = 0.0
-
-    def summary(self) -> str:
-        elapsed = time.perf_counter() - self.started
-        done = self.parsed + self.failed
-        rate = done / elapsed if elapsed > 0 else 0.0
-        warned = f" ({self.warned:,} with warnings)" if self.warned else ""
-        return (
-            f"imrparse: {_count(self.parsed, 'letter')} parsed{warned}, "
-            f"{_count(self.determinations, 'determination')}, {self.failed:,} failed, "
-            f"in {elapsed:.2f} s ({rate:,.0f} letters/s)"
-        )
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
-
-
 # ---- validate ---------------------------------------------------------------------------
 
 
-@main.command(epilog=_EXIT_CODES_HELP)
-@click.argument("files", nargs=-1, required=True, type=click.Path())
+@main.command(epilog=exitcodes.HELP, short_help="Check that letters conform, like a compiler.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--strict", is_flag=True, help="Warnings fail the check too.")
 @click.option(
     "--format",
@@ -347,33 +448,69 @@ def _count(number: int, noun: str) -> str:
     default="text",
     show_default=True,
     help="text: path:line:col: severity[code]: message, with the line and a caret. "
-    "json: an array of {path, line, column, severity, code, message}.",
+    "json: an array of {path, line, column, severity, code, message} (a file that could not "
+    "be read is one too, code IMR111).",
 )
-@_MAX_BYTES_OPTION
-def validate(files: tuple[str, ...], strict: bool, output_format: str, max_bytes: int) -> None:
-    """Check that each letter conforms to the format, like a compiler would."""
-    run = _Run(max_bytes)
-    report: list[dict[str, Any]] = []
-    for source, document in run.documents(list_sources(files)):
-        if isinstance(document, LetterError):
-            diagnostics = list(document.diagnostics)
+@_reading_options
+def validate(
+    files: tuple[str, ...],
+    strict: bool,
+    output_format: Literal["text", "json"],
+    jobs: int | None,
+    quiet: bool,
+    verbose: bool,
+    max_bytes: int,
+) -> None:
+    """Check that each letter conforms to the format, like a compiler would.
+
+    Every problem is printed (standard output), then a verdict line (standard error).
+    """
+    run = _Run(files, quiet=quiet, verbose=verbose)
+    task = partial(batch.validate_task, max_bytes=max_bytes, strict=strict, output=output_format)
+    colour = _Colour(sys.stdout)
+    items = 0
+
+    def write(result: batch.Result) -> None:
+        nonlocal items
+        if not result.output:
+            return
+        if output_format == "json":
+            sys.stdout.write(("[\n" if items == 0 else ",\n") + result.output)
+            items += 1
         else:
-            diagnostics = document.validate()
-        if any(d.is_error or strict for d in diagnostics):
-            run.fail(EXIT_NONCONFORMING)
-        for diagnostic in diagnostics:
-            if output_format == "json":
-                report.append(diagnostic_json(source.name, diagnostic))
-            else:
-                click.echo(format_diagnostic(source.name, diagnostic))
-    if output_format == "json":
-        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+            sys.stdout.write(colour(result.output))
+
+    with run.interruptible():
+        run.drive(
+            task,
+            write,
+            jobs=jobs,
+            max_bytes=max_bytes,
+            join=",\n" if output_format == "json" else "",
+        )
+        if output_format == "json":
+            sys.stdout.write("\n]\n" if items else "[]\n")
+    run.summarize(lambda: _verdict(run), always=True)
     sys.exit(run.status)
 
 
-@main.command()
+def _verdict(run: _Run) -> str:
+    checked = f"imrparse: {_count(run.letters, 'letter')} checked"
+    problems = _count(run.errors, "error") + ", " + _count(run.warnings, "warning")
+    if run.status == exitcodes.OK:
+        verdict = "it conforms" if run.letters == 1 else "all conform"
+        return f"{checked}: {verdict}" + (f" ({problems})" if run.warnings else "")
+    parts = []
+    if run.failed:
+        parts.append(f"{run.failed:,} {'does' if run.failed == 1 else 'do'} not conform")
+    if run.unreadable:
+        parts.append(f"{run.unreadable:,} could not be read")
+    return f"{checked}: {', '.join(parts)} ({problems})"
+
+
+@main.command(short_help="Print the JSON Schema of the record.")
 def schema() -> None:
-    """Print the JSON Schema (draft 2020-12) of the record."""
+    """Print the JSON Schema (draft 2020-12) of the record, as every command writes it."""
     from .schema import letter_schema
 
     click.echo(json.dumps(letter_schema(), indent=2))
@@ -391,54 +528,175 @@ def _write_stdout(text: str) -> None:
     sys.stdout.buffer.flush()
 
 
-@main.command(epilog=_EXIT_CODES_HELP)
+def _one_file(name: str) -> Source:
+    """The one input of a command that takes one file (not a directory), or ``-``."""
+    if name != "-" and os.path.isdir(name):
+        _usage_error(f"'{display_name(name)}' is a directory; this command takes one file")
+    return next(iter_sources([name]))
+
+
+@main.command(
+    epilog=exitcodes.HELP,
+    short_help="Write the letter a record (or each of a JSON Lines file) stands for.",
+)
 @click.argument("record", type=click.Path(allow_dash=True))
 @click.option("--layout", type=_LAYOUT_NAMES, default="canonical", show_default=True)
-def render(record: str, layout: str) -> None:
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    help="For a JSON Lines file of several records: write each letter as DIR/00001.txt, ... "
+    "(the record's line number).",
+)
+def render(record: str, layout: str, out_dir: str | None) -> None:
     """Write the letter a JSON record (as `imrparse parse` prints it) stands for.
 
-    The patient fields are not written: a letter states them in its clinical case summary.
+    RECORD is one record (JSON) or JSON Lines, one record a line, as `imrparse DIR --format
+    jsonl` writes them. The patient fields are not written: a letter states them in its
+    clinical case summary.
     """
+    from .errors import LetterError
+    from .inputs import Unreadable, read_source
+    from .record import Letter, RecordError
+    from .render import render as render_letter
+
+    source = _one_file(record)
     try:
-        data = json.loads(read_source(_one_file(record), None).text)
-        letter = Letter.from_dict(data)
+        text = read_source(source, None).text
     except Unreadable as error:
-        _fail(str(error))
-        sys.exit(EXIT_USAGE)
-    except LetterError as error:
-        click.echo(format_diagnostic(record, error.first), err=True)
-        sys.exit(EXIT_NONCONFORMING)
-    except json.JSONDecodeError as error:
-        _fail(f"{record}:{error.lineno}:{error.colno}: not JSON: {error.msg}")
-        sys.exit(EXIT_NONCONFORMING)
-    except RecordError as error:
-        _fail(f"{record}: not an imrparse record: {error}")
-        sys.exit(EXIT_NONCONFORMING)
-    _write_stdout(render_letter(letter, layout))
+        _usage_error(str(error))
+    except LetterError as error:  # not text at all
+        _fail(f"{source.name}: not a record: {error.first.message}")
+        sys.exit(exitcodes.NONCONFORMING)
+    documents = _json_documents(source.name, text)
+    if len(documents) > 1 and out_dir is None:
+        _usage_error(
+            f"{source.name} holds {len(documents)} records: give --out DIR to write a letter each"
+        )
+    letters = []
+    for line, data in documents:
+        try:
+            letters.append(Letter.from_dict(data))
+        except RecordError as error:
+            where = f"{source.name}:{line}" if len(documents) > 1 else source.name
+            _fail(f"{where}: not an imrparse record: {error}")
+            sys.exit(exitcodes.NONCONFORMING)
+    if out_dir is None:
+        _write_stdout(render_letter(letters[0], layout))
+        return
+    try:
+        folder = Path(out_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        for (line, _), letter in zip(documents, letters, strict=True):
+            (folder / f"{line:05}.txt").write_bytes(render_letter(letter, layout).encode("utf-8"))
+    except OSError as error:
+        _usage_error(f"cannot write to '{display_name(out_dir)}': {error.strerror or error}")
 
 
-@main.command(epilog=_EXIT_CODES_HELP)
-@click.argument("file", type=click.Path(allow_dash=True))
-@_MAX_BYTES_OPTION
-def fmt(file: str, max_bytes: int) -> None:
+def _json_documents(name: str, text: str) -> list[tuple[int, Any]]:
+    """The records of a JSON file (one) or a JSON Lines file (one a line), with their lines."""
+    try:
+        return [(1, json.loads(text))]
+    except json.JSONDecodeError as whole:
+        lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+        if len(lines) < 2 or not _is_json(lines[0][1]):
+            # Not JSON Lines either (its first line is no JSON of its own): say where the
+            # document stops being JSON.
+            _fail(f"{name}:{whole.lineno}:{whole.colno}: not JSON: {whole.msg}")
+            sys.exit(exitcodes.NONCONFORMING)
+        documents = []
+        for number, line in lines:
+            try:
+                documents.append((number, json.loads(line)))
+            except json.JSONDecodeError as error:
+                _fail(f"{name}:{number}:{error.colno}: not JSON: {error.msg}")
+                sys.exit(exitcodes.NONCONFORMING)
+        return documents
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except json.JSONDecodeError:
+        return False
+    return True
+
+
+@main.command(
+    epilog=exitcodes.HELP,
+    short_help="Print letters in the canonical layout, or check that they are.",
+)
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Print nothing; exit 1 if some letter is not in the canonical layout.",
+)
+@click.option("--diff", is_flag=True, help="Print what would change, as a unified diff.")
+@_reading_options
+def fmt(
+    files: tuple[str, ...],
+    check: bool,
+    diff: bool,
+    jobs: int | None,
+    quiet: bool,
+    verbose: bool,
+    max_bytes: int,
+) -> None:
     """Print a letter in the canonical layout: one paragraph per line, whatever its layout.
 
-    The output parses to the same record, and formatting it again changes nothing.
+    The output parses to the same record, and formatting it again changes nothing. With
+    --check or --diff, FILES may be several letters and directories.
     """
-    run = _Run(max_bytes)
-    for source, document in run.documents([_one_file(file)]):
-        try:
-            if isinstance(document, LetterError):
-                raise document
-            _write_stdout(render_letter(document.parse()))
-        except LetterError as error:
-            click.echo(format_diagnostic(source.name, error.first), err=True)
-            run.fail(EXIT_NONCONFORMING)
+    if not (check or diff):
+        if len(files) > 1:
+            _usage_error("fmt prints one letter; give --check or --diff for several")
+        _format_one(_one_file(files[0]), max_bytes)
+        return
+    run = _Run(files, quiet=quiet, verbose=verbose)
+    task = partial(batch.check_task, max_bytes=max_bytes, diff=diff)
+
+    def write(result: batch.Result) -> None:
+        if result.output:
+            sys.stdout.write(_printable_lines(result.output))
+
+    with run.interruptible():
+        run.drive(task, write, jobs=jobs, max_bytes=max_bytes, join="")
+    run.summarize(
+        lambda: (
+            f"imrparse: {_count(run.failed, 'letter')} would be reformatted, "
+            f"{run.letters - run.failed - run.unreadable:,} already canonical"
+            + (f", {run.unreadable:,} could not be read" if run.unreadable else "")
+        ),
+        always=True,
+    )
     sys.exit(run.status)
 
 
-@main.command(epilog=_EXIT_CODES_HELP)
-@click.option("-n", "count", type=click.IntRange(min=1), default=100, show_default=True)
+def _format_one(source: Source, max_bytes: int) -> None:
+    from .errors import LetterError
+    from .inputs import Unreadable, read_source
+    from .render import render as render_letter
+    from .report import format_diagnostic
+
+    try:
+        _write_stdout(render_letter(read_source(source, max_bytes).parse()))
+    except Unreadable as error:
+        _usage_error(str(error))
+    except LetterError as error:
+        click.echo(_Colour(sys.stderr)(format_diagnostic(source.name, error.first)), err=True)
+        sys.exit(exitcodes.NONCONFORMING)
+
+
+@main.command(short_help="Write N synthetic letters with their expected records.")
+@click.option(
+    "-n",
+    "count",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="How many letters.",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same bytes.")
 @click.option(
     "--out",
@@ -460,7 +718,8 @@ def fmt(file: str, max_bytes: int) -> None:
     help="Also write each letter as DIR/00001.pdf (US Letter, standard fonts; the letters' "
     "characters then all fit cp1252).",
 )
-def generate(count: int, seed: int, out_dir: str, layout: str, pdf: bool) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="No line at the end saying what was written.")
+def generate(count: int, seed: int, out_dir: str, layout: str, pdf: bool, quiet: bool) -> None:
     """Write N realistic synthetic letters with their expected records.
 
     DIR/00001.txt is a letter, DIR/00001.json the record `imrparse` must give for it, and
@@ -486,9 +745,9 @@ def generate(count: int, seed: int, out_dir: str, layout: str, pdf: bool) -> Non
                     record_json(letter, None, indent=2) + "\n", encoding="utf-8"
                 )
     except OSError as error:
-        _fail(f"cannot write to '{out_dir}': {error.strerror or error}")
-        sys.exit(EXIT_USAGE)
-    click.echo(f"imrparse: wrote {count} letters and their records to {out_dir}", err=True)
+        _usage_error(f"cannot write to '{display_name(out_dir)}': {error.strerror or error}")
+    if not quiet:
+        click.echo(f"imrparse: wrote {count} letters and their records to {out_dir}", err=True)
 
 
 def _progress(items: Iterable[int], length: int, label: str) -> ContextManager[Iterable[int]]:

@@ -52,11 +52,12 @@ def _input_error(code: str, message: str, *, found: str | None = None) -> Letter
 
 
 def too_large(size: int, max_bytes: int) -> LetterError:
-    """The error for an input over the size limit."""
+    """The error for an input over the size limit. A stream is read only to one byte past the
+    limit: its size is then not known, only that it is larger."""
+    size_text = "" if size == max_bytes + 1 else f"{size:,} bytes, "
     return _input_error(
         "IMR106",
-        f"input is {size:,} bytes, over the limit of {max_bytes:,} bytes "
-        "(raise it with --max-bytes)",
+        f"input is {size_text}over the limit of {max_bytes:,} bytes (raise it with --max-bytes)",
     )
 
 
@@ -81,6 +82,15 @@ def decode(data: bytes, *, max_bytes: int | None = DEFAULT_MAX_BYTES) -> str:
 
 
 def _decode_bom(data: bytes, encoding: str) -> str:
+    body = data[2:_SNIFF]
+    if encoding == "utf-16" and body and b"\x00" not in body:
+        # A letter is mostly ASCII, which UTF-16 writes with a NUL byte in every other byte:
+        # with none, the byte order mark was put before text of another encoding.
+        raise _input_error(
+            "IMR103",
+            "input starts with a UTF-16 byte order mark, but the text after it is not UTF-16 "
+            "(it has no NUL bytes: UTF-8 text behind a stray mark?); save it again as UTF-8",
+        )
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as error:

@@ -323,14 +323,18 @@ class _Diagnoser:
                 return misread
         return self._unexpected_token(error, line, column)
 
+    def _error_position_at_end(self) -> tuple[int, int]:
+        """Just after the last character of the letter."""
+        line = len(self.lines)
+        while line > 1 and not self.lines[line - 1]:
+            line -= 1
+        return line, len(self.lines[line - 1]) + 1
+
     def _error_position(self, error: UnexpectedInput) -> tuple[int, int]:
         from lark.exceptions import UnexpectedToken
 
         if isinstance(error, UnexpectedToken) and error.token.type == "$END":
-            line = len(self.lines)
-            while line > 1 and not self.lines[line - 1]:
-                line -= 1
-            return line, len(self.lines[line - 1]) + 1
+            return self._error_position_at_end()
         if isinstance(error, UnexpectedToken):
             return self.at_offset(error.token.start_pos or 0)
         return self.at_offset(error.pos_in_stream or 0)
@@ -467,6 +471,33 @@ class _Diagnoser:
             # The words are right: something follows them on the line.
             line, column = self.at_offset(offset + best_at)
             return self._unexpected(["_NL"], self._line_text(line)[column - 1 :], line, column)
+        # The words that come next, from the start of the word where the text stops.
+        goes_on = " ".join(phrase[phrase.rfind(" ", 0, best_at) + 1 :].split(" ")[:4])
+        rest = text[offset + best_at :]
+        if not rest.strip():
+            # The words are right as far as they go: the text ends in the middle.
+            line, column = self._error_position_at_end()
+            return self.make(
+                "IMR201",
+                f"the letter ends in the middle of {_describe(best_name)}, before '{goes_on}'",
+                line,
+                column,
+                expected=f"'{goes_on}'",
+                found="end of input",
+            )
+        if phrase[best_at - 1 : best_at] == " " and text[offset + best_at - 1 :].startswith("\n\n"):
+            # The words are right, but an empty line parts them: a paragraph break. (The
+            # line break before it stood for the space, so the words part here.)
+            line, column = self.at_offset(offset + best_at + 1)
+            return self.make(
+                "IMR301",
+                f"a paragraph break is not allowed inside {_describe(best_name)}: its words "
+                f"go on here, '{goes_on}', in the same paragraph",
+                line,
+                column,
+                expected=f"'{goes_on}' in the same paragraph",
+                found="an empty line before it",
+            )
         # Report from the start of the word that differs.
         start = phrase.rfind(" ", 0, best_at) + 1
         line, column = self.at_offset(offset + start)
@@ -480,6 +511,18 @@ class _Diagnoser:
                 column,
                 expected=_describe(best_name),
                 found=_short(self._line_text(line)),
+            )
+        if expected_words == found[:3]:
+            # The words agree and only their layout parts them (never say that what was
+            # found was expected).
+            return self.make(
+                "IMR301",
+                f"{_describe(best_name)} is laid out wrongly here: its words go on, "
+                f"'{' '.join(expected_words)}', where a line or paragraph break cannot be",
+                line,
+                column,
+                expected=" ".join(expected_words),
+                found="a break before it",
             )
         return self.make(
             "IMR301",
@@ -507,11 +550,23 @@ class _Diagnoser:
             if not text or len(text) > 400:
                 continue
             for name, phrase in phrases:
-                head = text[: len(phrase)]
+                # (A phrase may wrap onto the next lines of its paragraph.)
+                head = self._paragraph_from(line, len(phrase))
                 if head == phrase or not self._similar(head, phrase):
                     continue
                 return self._wording([name], self._offset_of(line), line, 1)
         return None
+
+    def _paragraph_from(self, line: int, length: int) -> str:
+        """The first ``length`` characters of the paragraph text from ``line`` on, its line
+        breaks read as the spaces they stand for."""
+        parts: list[str] = []
+        size = 0
+        while line <= len(self.lines) and self.lines[line - 1] and size < length:
+            parts.append(self.lines[line - 1])
+            size += len(self.lines[line - 1]) + 1
+            line += 1
+        return " ".join(parts)[:length]
 
     @staticmethod
     def _similar(text: str, phrase: str) -> bool:

@@ -36,6 +36,8 @@ CODES: dict[str, str] = {
     "IMR108": "PDF encrypted",
     "IMR109": "PDF without a text layer (a scan: OCR needed)",
     "IMR110": "another kind of IMR letter, not a Final Determination Letter",
+    "IMR111": "input could not be read (an I/O problem, not the letter's)",
+    "IMR112": "the worker process reading the letter died",
     "IMR201": "a required part of the letter is missing",
     "IMR202": "unexpected text",
     "IMR203": "item line without a decision",

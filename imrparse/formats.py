@@ -85,24 +85,36 @@ def csv_rows(letter: Letter, source: str) -> str:
     writer = csv.writer(buffer)
     for index, d in enumerate(letter.determinations, start=1):
         authorization = d.authorization
-        writer.writerow(
-            [
-                *shared,
-                index,
-                d.item,
-                *(
-                    ["", "", ""]
-                    if authorization is None
-                    else [
-                        authorization.kind.value,
-                        authorization.original_request,
-                        authorization.authorized,
-                    ]
-                ),
-                d.decision.value,
-                *_guideline(d.claims_administrator_guideline),
-                *_guideline(d.maximus_guideline),
-                d.rationale,
-            ]
-        )
+        row: list[Any] = [
+            *shared,
+            index,
+            d.item,
+            *(
+                ["", "", ""]
+                if authorization is None
+                else [
+                    authorization.kind.value,
+                    authorization.original_request,
+                    authorization.authorized,
+                ]
+            ),
+            d.decision.value,
+            *_guideline(d.claims_administrator_guideline),
+            *_guideline(d.maximus_guideline),
+            d.rationale,
+        ]
+        writer.writerow([_inert(cell) for cell in row])
     return buffer.getvalue()
+
+
+# What a spreadsheet reads as the start of a formula (OWASP's list): a letter's text could
+# otherwise run as one (`=HYPERLINK(...)` in an item) when the table is opened.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(cell: Any) -> Any:
+    """A text cell that a spreadsheet would take for a formula, with a ``'`` before it (the
+    usual defence: spreadsheets show the text, and drop the quote in most cases)."""
+    if isinstance(cell, str) and cell.startswith(_FORMULA_START):
+        return "'" + cell
+    return cell

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any
 
-from .record import SCHEMA_ID
+from .record import (
+    SCHEMA_ID,
+    AuthorizationKind,
+    Basis,
+    CitationSource,
+    Decision,
+    Priority,
+    Sex,
+)
 
 __all__ = ["letter_schema"]
 
@@ -13,13 +22,19 @@ _TEXT = {"type": "string"}
 _NAMES = {"type": "array", "items": {"type": "string", "minLength": 1}}
 
 
-def _object(properties: dict[str, Any]) -> dict[str, Any]:
+def _object(properties: dict[str, Any], *, optional: tuple[str, ...] = ()) -> dict[str, Any]:
     return {
         "type": "object",
         "properties": properties,
-        "required": list(properties),
+        "required": [name for name in properties if name not in optional],
         "additionalProperties": False,
     }
+
+
+def _enum(kind: type[Enum], *, nullable: bool = False) -> dict[str, Any]:
+    """The values of one of the record's enums (and null), as the JSON holds them."""
+    values: list[Any] = [member.value for member in kind]
+    return {"enum": [*values, None] if nullable else values}
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
@@ -30,7 +45,7 @@ def letter_schema() -> dict[str, Any]:
     """The schema as a JSON-ready dict."""
     citation = _object(
         {
-            "source": {"enum": ["mtus", "non-mtus"]},
+            "source": _enum(CitationSource),
             "title": {"type": "string", "minLength": 1},
             "year": {"type": ["integer", "null"]},
             "sections": _nullable({"type": "string", "minLength": 1}),
@@ -40,7 +55,7 @@ def letter_schema() -> dict[str, Any]:
     guideline = _object(
         {
             "text": _TEXT,
-            "basis": {"enum": ["citations", "outside-mtus", "no-evidence", None]},
+            "basis": _enum(Basis, nullable=True),
             "mtus": {"type": ["boolean", "null"]},
             "citations": {"type": "array", "items": {"$ref": "#/$defs/citation"}},
         }
@@ -49,14 +64,14 @@ def letter_schema() -> dict[str, Any]:
         {
             "original_request": {"type": "string", "minLength": 1},
             "authorized": {"type": "string", "minLength": 1},
-            "kind": {"enum": ["portion", "alternative"]},
+            "kind": _enum(AuthorizationKind),
         }
     )
     determination = _object(
         {
             "item": {"type": "string", "minLength": 1},
             "authorization": _nullable({"$ref": "#/$defs/authorization"}),
-            "decision": {"enum": ["upheld", "overturned"]},
+            "decision": _enum(Decision),
             "claims_administrator_guideline": {"$ref": "#/$defs/guideline"},
             "maximus_guideline": {"$ref": "#/$defs/guideline"},
             "rationale": _TEXT,
@@ -70,11 +85,15 @@ def letter_schema() -> dict[str, Any]:
             "decision_date": _DATE,
             "ur_denial_date": _DATE,
             "application_received": _DATE,
-            "priority": {"enum": ["standard", "expedited"]},
+            "priority": _enum(Priority),
         }
     )
     schema = _object(
         {
+            # Batch output (JSON Lines, a JSON array) names each record's file first; a
+            # record of its own has no source. (File name bytes that are not UTF-8 are
+            # written as \xNN.)
+            "source": {"type": "string"},
             "schema": {"const": SCHEMA_ID},
             "case": _nullable({"$ref": "#/$defs/case"}),
             "reviewer": _object({"licensure": _NAMES, "specialties": _NAMES}),
@@ -82,7 +101,7 @@ def letter_schema() -> dict[str, Any]:
             "patient": _object(
                 {
                     "age": {"type": ["integer", "null"], "minimum": 0},
-                    "sex": {"enum": ["female", "male", None]},
+                    "sex": _enum(Sex, nullable=True),
                     "date_of_injury": _nullable(_DATE),
                 }
             ),
@@ -91,7 +110,8 @@ def letter_schema() -> dict[str, Any]:
                 "minItems": 1,
                 "items": {"$ref": "#/$defs/determination"},
             },
-        }
+        },
+        optional=("source",),
     )
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -61,12 +61,14 @@ def _mixed(text: str) -> bytes:
 def _unreadable(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Tests may run as root, for whom a mode of 000 does not stop reading: refuse it here, where
     # imrparse opens its files.
+    real_open = os.open
+
     def refusing_open(file: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Any:
         if Path(file).name == path.name:
             raise PermissionError(13, "Permission denied", str(file))
-        return open(file, *args, **kwargs)
+        return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(imrparse.api, "open", refusing_open, raising=False)
+    monkeypatch.setattr(imrparse.api.os, "open", refusing_open)
 
 
 # File name (as the table's second column gives it) -> its content.
@@ -146,7 +148,7 @@ def test_the_user_sees_what_the_table_says(
     assert result.exit_code == code, result.output
     shown = result.stderr.splitlines()[0] if result.stderr else ""
     if message.startswith("(no error)"):
-        assert shown.startswith("imrparse: 1 letter parsed, 1 determination, 0 failed")
+        assert shown == ""  # one letter, no problem: nothing to say
         assert re.search(message.removeprefix("(no error) record holds "), result.stdout)
     else:
         assert shown == message

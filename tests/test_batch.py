@@ -216,16 +216,19 @@ def test_killing_a_run_midway_leaves_no_output_file(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     command = [sys.executable, "-m", "imrparse", str(folder), "-o", str(out), "--jobs", "1"]
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
-    partial = tmp_path / f".out.jsonl.imrparse-partial-{process.pid}"
     deadline = time.monotonic() + 30
-    while not (partial.exists() and partial.stat().st_size > 0) and time.monotonic() < deadline:
+
+    def partials() -> list[Path]:
+        return list(tmp_path.glob(".out.jsonl.*.imrparse-partial"))
+
+    while not any(p.stat().st_size > 0 for p in partials()) and time.monotonic() < deadline:
         time.sleep(0.01)
     assert process.poll() is None, "the run ended before it could be killed"
     os.kill(process.pid, signal.SIGTERM)
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == 130
     assert "interrupted; no output file was written" in stderr
-    assert not out.exists() and not partial.exists()
+    assert not out.exists() and partials() == []
 
 
 def test_parsing_a_letter_that_conforms_imports_no_lark_template_engine_or_test_library() -> None:
@@ -246,12 +249,23 @@ def test_parsing_a_letter_that_conforms_imports_no_lark_template_engine_or_test_
     assert done.stderr.strip() == "[]"
 
 
-def test_an_output_file_that_cannot_be_written_is_a_usage_error(tmp_path: Path) -> None:
+def test_an_output_in_a_missing_folder_is_a_usage_error_naming_the_path_given(
+    tmp_path: Path,
+) -> None:
     target = tmp_path / "missing-folder" / "out.jsonl"
     result = run(str(SEED), "-o", str(target))
     assert result.exit_code == 2
-    assert "imrparse: error: cannot write '" in result.stderr
-    assert "No such file or directory" in result.stderr
+    assert result.stderr == (
+        f"imrparse: error: cannot write '{target}': no such directory '{target.parent}'\n"
+    )
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs Linux's /proc")
+def test_an_output_file_that_cannot_be_written_is_a_usage_error() -> None:
+    # A folder no one may create files in, not even root.
+    result = run(str(SEED), "-o", "/proc/out.jsonl")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("imrparse: error: cannot write '/proc/")
 
 
 def test_a_reader_that_stops_reading_ends_the_run_quietly(tmp_path: Path) -> None:
