@@ -6,9 +6,10 @@ token object with a dozen fields before the parser sees it, and every reduction 
 by value. A letter is some forty tokens, so that machinery is most of the time spent on it; and
 importing Lark is a third of the command's start. So Lark builds the grammar's tables once
 (`tables_from_lark`), they are kept as plain data in the per-user cache (`imrparse.grammar`), and
-`LeanParser` runs them: the parse table, each state's lexer pattern (the contextual lexer), and
-for each rule the children Lark would pass on (`_rule`s inlined, filtered tokens left out) to the
-record builder's method of that name.
+`LeanParser` runs them: the parse table, each state's lexer pattern (the contextual lexer, kept
+with its compiled program so that no start of the command compiles it again), and for each rule
+the children Lark would pass on (`_rule`s inlined, filtered tokens left out) to the record
+builder's method of that name.
 
 It only ever accepts: at the first token it cannot place it raises `Fallback`, and the caller
 parses the letter again with Lark itself, whose errors (`UnexpectedInput`) are what the
@@ -20,7 +21,10 @@ over the same tokens at the same places, build the same records, and fail on the
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
+from functools import partial
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -32,25 +36,37 @@ __all__ = ["TABLES_FORMAT", "TESTED_LARK", "Fallback", "LeanParser", "Token", "t
 #: 1.3.1). With any other, `tables_from_lark` refuses and Lark parses on its own.
 TESTED_LARK = ("1.1.", "1.2.", "1.3.")
 #: The shape of the tables below; a cache of another shape is built again.
-TABLES_FORMAT = 1
+TABLES_FORMAT = 2
 
 
 class Fallback(Exception):
     """The driver cannot go on: let Lark parse the text (and report what is wrong)."""
 
 
-class Token:
+class Token(tuple[str, str, int, int, int]):
     """A token: its terminal's name, its text, and where it starts (offset, 1-based line and
-    column). The attributes are those of Lark's `Token` that the record builder reads."""
+    column). The attributes are those of Lark's `Token` that the record builder reads.
 
-    __slots__ = ("column", "line", "start_pos", "type", "value")
+    A tuple, so that the driver makes one with a single call into C (`_token`) instead of a
+    Python ``__init__`` (a letter is some fifty tokens; the ``__init__`` was 3% of its time)."""
 
-    def __init__(self, type_: str, value: str, start_pos: int, line: int, column: int) -> None:
-        self.type, self.value = type_, value
-        self.start_pos, self.line, self.column = start_pos, line, column
+    __slots__ = ()
+
+    def __new__(cls, type_: str, value: str, start_pos: int, line: int, column: int) -> Token:
+        return tuple.__new__(cls, (type_, value, start_pos, line, column))
+
+    type = property(itemgetter(0), doc="The terminal's name.")
+    value = property(itemgetter(1), doc="The token's text.")
+    start_pos = property(itemgetter(2), doc="Its offset in the text.")
+    line = property(itemgetter(3), doc="Its 1-based line.")
+    column = property(itemgetter(4), doc="Its 1-based column.")
 
     def __repr__(self) -> str:
         return f"Token({self.type!r}, {self.value!r})"
+
+
+# A token from its five fields in one tuple, with no Python call in between.
+_token: Callable[[tuple[str, str, int, int, int]], Token] = partial(tuple.__new__, Token)
 
 
 class _Node:
@@ -67,7 +83,7 @@ class _Node:
 # keep them): {"start": state, "end": state, "shifts": {state: {symbol: state}},
 # "reduces": {state: {symbol: rule number}}, "rules": [(name, size, callback name, expand one
 # child, children to pass on as (index, inline) or None for all)], "lexers": {state: [(pattern,
-# flags)]}}.
+# flags)]}, "programs": {state: [program]} or None (see `_programs`)}.
 Tables = dict[str, Any]
 # A rule as the tables keep it: its name, its length, the name of its method, whether a single
 # child stands for it (a `?rule`), and the children it passes on (None: all).
@@ -115,7 +131,55 @@ def tables_from_lark(parser: lark.Lark) -> Tables:
         "reduces": reduces,
         "rules": [_rule(rule) for rule in rules],
         "lexers": lexers,
+        "programs": _programs(lexers),
     }
+
+
+def _programs(lexers: dict[int, list[tuple[str, int]]]) -> dict[int, list[Any]] | None:
+    """Each lexer pattern compiled, as the arguments CPython's regex engine makes a pattern
+    from (`re._compiler.compile`), or None on another Python.
+
+    Compiling a state's pattern (Lark's terminals joined in one regex) is Python code in the
+    `re` module, and a letter meets some thirty states of the letter's and the slots' grammars:
+    the first letter of every start of the command took 7.5 ms, for the same patterns every
+    time (3.3 ms with the programs). Kept with the tables, whose cache is made for this very
+    Python, a pattern is made from its program in microseconds.
+    """
+    if sys.implementation.name != "cpython":
+        return None
+    try:
+        from re import _compiler, _parser  # type: ignore[attr-defined]
+    except ImportError:  # Python 3.10
+        import sre_compile as _compiler
+        import sre_parse as _parser
+    programs: dict[int, list[Any]] = {}
+    for state, patterns in lexers.items():
+        programs[state] = []
+        for pattern, flags in patterns:
+            parsed = _parser.parse(pattern, flags)
+            groups: dict[str, int] = dict(parsed.state.groupdict)
+            names: list[str | None] = [None] * parsed.state.groups
+            for name, index in groups.items():
+                names[index] = name
+            # (Plain ints: the code holds named int constants, which marshal cannot keep.)
+            code = [int(op) for op in _compiler._code(parsed, flags)]
+            flags = int(flags | parsed.state.flags)
+            programs[state].append((flags, code, parsed.state.groups - 1, groups, tuple(names)))
+    return programs
+
+
+def _compile(pattern: str, flags: int, program: Any) -> re.Pattern[str]:
+    """The pattern, made from its program (`_programs`) when there is one that this Python's
+    regex engine takes, else compiled."""
+    if program is not None:
+        try:
+            import _sre  # type: ignore[import-not-found]
+
+            compiled: re.Pattern[str] = _sre.compile(pattern, *program)
+            return compiled
+        except Exception:  # (another engine's internals: compile, as always)
+            pass
+    return re.compile(pattern, flags)
 
 
 def _rule(rule: Any) -> _RuleSpec:
@@ -173,78 +237,112 @@ def _callback(builder: object, rule: _RuleSpec) -> Callable[[list[Any]], Any]:
     return filtered
 
 
+def _first_match(
+    patterns: list[re.Pattern[str]],
+) -> Callable[[str, int], re.Match[str] | None]:
+    def scanner(text: str, position: int) -> re.Match[str] | None:
+        for pattern in patterns:
+            match = pattern.match(text, position)
+            if match is not None:
+                return match
+        return None
+
+    return scanner
+
+
+# What the driver does in a state on a terminal: shift to a state (an int), or reduce a rule
+# (its name, its length and what to call with its children).
+_Reduce = tuple[str, int, Callable[[list[Any]], Any]]
+_Action = int | _Reduce
+
+
 class LeanParser:
     """Runs `Tables` on a text, calling ``builder``'s method for each rule it reduces (as Lark's
-    embedded transformer does); see the module docstring."""
+    embedded transformer does); see the module docstring. One parser may serve many threads:
+    `parse` keeps its state on its own stack."""
 
     def __init__(self, tables: Tables, builder: object) -> None:
         if tables.get("format") != TABLES_FORMAT:
             raise TypeError("tables of another format")
         self.start_state: int = tables["start"]
         self.end_state: int = tables["end"]
-        self.shifts: dict[int, dict[str, int]] = tables["shifts"]
         rules = [(rule[0], rule[1], _callback(builder, rule)) for rule in tables["rules"]]
-        self.reduces: dict[int, dict[str, tuple[str, int, Callable[[list[Any]], Any]]]] = {
-            state: {symbol: rules[number] for symbol, number in actions.items()}
-            for state, actions in tables["reduces"].items()
+        # Shifts and reductions in one table, so that a step looks up one action: Lark's
+        # tables never both shift and reduce a state's terminal (LALR has no such conflict).
+        self.actions: dict[int, dict[str, _Action]] = {
+            state: {
+                **{symbol: rules[number] for symbol, number in tables["reduces"][state].items()},
+                **shifts,
+            }
+            for state, shifts in tables["shifts"].items()
         }
+        self.gotos: dict[int, dict[str, int]] = tables["shifts"]
         self.lexers: dict[int, list[tuple[str, int]]] = tables["lexers"]
-        # Each state's compiled patterns, made when the state is first met (compiling all of
-        # them would slow every start of the command).
-        self.scanners: dict[int, list[re.Pattern[str]]] = {}
+        self.programs: dict[int, list[Any]] = tables.get("programs") or {}
+        # Each state's lexer, made when the state is first met (compiling all of them would
+        # slow every start of the command): the `match` of its one pattern (Lark joins a
+        # state's terminals into one unless there are too many for one regex: then a
+        # function trying each in turn).
+        self.scanners: dict[int, Callable[[str, int], re.Match[str] | None]] = {}
 
-    def _scanner(self, state: int) -> list[re.Pattern[str]]:
+    def _scanner(self, state: int) -> Callable[[str, int], re.Match[str] | None]:
         if state not in self.lexers:
             raise Fallback
-        patterns = [re.compile(pattern, flags) for pattern, flags in self.lexers[state]]
-        self.scanners[state] = patterns
-        return patterns
+        programs = self.programs.get(state) or [None] * len(self.lexers[state])
+        patterns = [
+            _compile(pattern, flags, program)
+            for (pattern, flags), program in zip(self.lexers[state], programs, strict=True)
+        ]
+        scanner = patterns[0].match if len(patterns) == 1 else _first_match(patterns)
+        self.scanners[state] = scanner
+        return scanner
 
     def parse(self, text: str) -> Any:
         """What the start rule's method returns for ``text``; raise `Fallback` where the text
         leaves the grammar."""
-        shifts, reduces, scanners = self.shifts, self.reduces, self.scanners
+        actions, gotos, scanners = self.actions, self.gotos, self.scanners
         end_state = self.end_state
         state_stack = [self.start_state]
         value_stack: list[Any] = []
+        push_state, push_value = state_stack.append, value_stack.append
         position, line, line_start, length = 0, 1, 0, len(text)
         while True:
             state = state_stack[-1]
             if position < length:
-                for pattern in scanners.get(state) or self._scanner(state):
-                    match = pattern.match(text, position)
-                    if match is not None:
-                        break
-                else:
+                match = (scanners.get(state) or self._scanner(state))(text, position)
+                if match is None:
                     raise Fallback
                 value = match.group()
                 kind = match.lastgroup or ""
-                token: Token | None = Token(kind, value, position, line, position - line_start + 1)
+                token: Token | None = _token(
+                    (kind, value, position, line, position - line_start + 1)
+                )
                 newlines = value.count("\n")
                 if newlines:
                     line += newlines
                     line_start = position + value.rindex("\n") + 1
-                position += len(value)
+                position = match.end()
             else:
                 kind, token = "$END", None
             while True:
-                state = state_stack[-1]
-                target = shifts[state].get(kind)
-                if target is not None and token is not None:
-                    state_stack.append(target)
-                    value_stack.append(token)
+                action = actions[state].get(kind)
+                if type(action) is int:
+                    if token is None:
+                        raise Fallback  # (the parse ends by a reduction, never a shift)
+                    push_state(action)
+                    push_value(token)
                     break
-                reduce = reduces[state].get(kind)
-                if reduce is None:
+                if action is None:
                     raise Fallback
-                name, size, callback = reduce
+                name, size, callback = action  # type: ignore[misc]
                 if size:
                     children = value_stack[-size:]
                     del state_stack[-size:]
                     del value_stack[-size:]
                 else:
                     children = []
-                value_stack.append(callback(children))
-                state_stack.append(shifts[state_stack[-1]][name])
-                if token is None and state_stack[-1] == end_state:
+                push_value(callback(children))
+                state = gotos[state_stack[-1]][name]
+                push_state(state)
+                if token is None and state == end_state:
                     return value_stack[-1]

@@ -343,9 +343,7 @@ def _drop_page_breaks(kinds: str, order: list[int]) -> list[int]:
 def _runs_on(line: str, following: str) -> bool:
     """A line that ends in a hyphen right after a letter or digit, before a line that starts
     with one: the PDF tool broke the line after the hyphen (LETTER-FORMAT §3)."""
-    return (
-        len(line) > 1 and line[-1] == "-" and line[-2].isalnum() and following[:1].isalnum()
-    )
+    return len(line) > 1 and line[-1] == "-" and line[-2].isalnum() and following[:1].isalnum()
 
 
 def normalize(text: str) -> NormalText:

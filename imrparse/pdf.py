@@ -1,14 +1,15 @@
 """Letters as PDF files: their text, with the pages kept as pages.
 
-pypdf extracts each page's text (pure Python, and the only extractor that keeps the one-space
-lines that mark paragraph breaks; see docs/PDF.md). The published letters are AES-encrypted with
-an empty user password: pypdf decrypts them with PyCryptodome, a dependency of imrparse.
+PDFium (`imrparse.pdfium`) reads each page's text, in the shape pypdf gives: one PDF line per
+line, a line holding one space for each empty line of the page (the paragraph breaks). The
+published letters are AES-encrypted with an empty user password; PDFium decrypts them itself.
+See docs/PDF.md for the measurement behind the choice.
 
-The text is exactly what a user who ran pypdf page by page gets: the pages' texts joined by a
-form feed and nothing else. The normalizer reads a form feed as a page break, never as a
-paragraph break. A page that does not end with a line end shares its last line of the joined
-text with the next page's first line, so the text remembers the line *and column* each page
-starts at: a diagnostic then names the page, the line on that page and the column on that line.
+The text is the pages' texts joined by a form feed and nothing else. The normalizer reads a
+form feed as a page break, never as a paragraph break. A page's text may not end with a line
+end (pypdf's often do not): that page then shares its last line of the joined text with the next
+page's first line, so the text remembers the line *and column* each page starts at, and a
+diagnostic names the page, the line on that page and the column on that line.
 
 A PDF that cannot give a letter's text gets its own message: damaged or truncated (IMR107),
 encrypted (IMR108), or with no text layer at all, a scan that needs OCR first (IMR109).
@@ -16,24 +17,18 @@ encrypted (IMR108), or with no text layer at all, a scan that needs OCR first (I
 
 from __future__ import annotations
 
-import io
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 from .errors import Diagnostic, LetterError, Severity
 from .normalize import LINE_END
-
-if TYPE_CHECKING:
-    import pypdf
 
 __all__ = ["PAGE_BREAK", "PdfText", "is_pdf", "pdf_text"]
 
 # A PDF starts with "%PDF-", possibly after some junk (readers look in the first 1 KB).
 _HEADER_WINDOW = 1024
 
-#: What joins the pages' texts: a form feed alone, as a user joining pypdf's pages gets it.
+#: What joins the pages' texts: a form feed alone (a page's text ends with its line end).
 PAGE_BREAK = "\f"
 
 
@@ -113,38 +108,24 @@ def pdf_text(data: bytes) -> PdfText:
             "IMR107",
             "the PDF is truncated (it does not end with %%EOF): download or copy it again",
         )
-    import pypdf  # here: text letters never need it
-    from pypdf.errors import DependencyError, FileNotDecryptedError
+    from .pdfium import PdfProblem, page_texts  # here: text letters never need PDFium
 
-    # pypdf logs what it repairs; the user gets our message or the letter, not its log.
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
-        reader = pypdf.PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not _decrypts_without_password(reader):
+        pages = page_texts(data)
+    except PdfProblem as problem:
+        if problem.kind == "password":
             raise _error(
                 "IMR108",
                 "the PDF is encrypted with a password; decrypt it first "
                 "(for example: qpdf --decrypt --password=... in.pdf out.pdf)",
-            )
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except LetterError:
-        raise
-    except DependencyError as error:
-        # Only when imrparse was installed without its dependencies: pypdf decrypts AES (as
-        # the published letters use) only with PyCryptodome or cryptography installed.
-        raise _error(
-            "IMR108",
-            f"the PDF is encrypted and cannot be decrypted here ({error}): install imrparse with "
-            "its dependencies, or add an AES library (pip install pycryptodome)",
-        ) from None
-    except FileNotDecryptedError as error:
-        raise _error(
-            "IMR108", f"the PDF is encrypted and cannot be decrypted here: {error}"
-        ) from None
-    except Exception as error:  # pypdf raises many kinds on damaged files
-        raise _error(
-            "IMR107", f"the PDF is damaged and cannot be read ({type(error).__name__}: {error})"
-        ) from None
+            ) from None
+        if problem.kind == "security":
+            raise _error(
+                "IMR108",
+                f"the PDF is encrypted in a way that cannot be decrypted here ({problem}); "
+                "decrypt it first (for example: qpdf --decrypt in.pdf out.pdf)",
+            ) from None
+        raise _error("IMR107", f"the PDF is damaged and cannot be read ({problem})") from None
     if not pages:
         raise _error("IMR107", "the PDF has no pages")
     if not any(page.strip() for page in pages):
@@ -154,12 +135,3 @@ def pdf_text(data: bytes) -> PdfText:
             "first (for example: ocrmypdf in.pdf out.pdf)",
         )
     return PdfText.of_pages(pages)
-
-
-def _decrypts_without_password(reader: pypdf.PdfReader) -> bool:
-    """Many published PDFs are encrypted with an empty user password (only to restrict
-    printing or copying): those open without asking anyone."""
-    try:
-        return bool(reader.decrypt(""))
-    except Exception:
-        return False

@@ -64,7 +64,6 @@ _OUT_OF_PLACE = re.compile(
 _Field = tuple[str, Any, Token]
 
 
-
 @dataclass
 class _Paragraph:
     text: str

@@ -4,6 +4,7 @@ text Lark rejects to Lark (imrparse/lalr.py)."""
 from __future__ import annotations
 
 import marshal
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,10 +18,10 @@ from lark.exceptions import UnexpectedInput
 from layouts import seed_text
 from mutations import Mutation, layout_only, structural
 
-from imrparse import render
+from imrparse import guideline, items, render
 from imrparse.errors import Diagnostic
 from imrparse.grammar import build_parser, lean_tables
-from imrparse.lalr import Fallback, LeanParser, Token
+from imrparse.lalr import Fallback, LeanParser, Token, _compile
 from imrparse.normalize import normalize
 from imrparse.strategies import layouts, letters
 from imrparse.transform import LetterBuilder, _Reader
@@ -109,6 +110,31 @@ def test_a_mangled_letter_reads_the_same_or_is_left_to_lark(text: str, mutate: M
 @given(st.lists(st.sampled_from(["\n", " ", ":", "a", "Upheld"]) | st.text()).map("".join))
 def test_text_that_is_no_letter_is_left_to_lark(text: str) -> None:
     assert TOKENS.read_lean(text) == TOKENS.read_with_lark(text)
+
+
+@pytest.mark.parametrize(
+    "tables",
+    [lean_tables, guideline.GRAMMAR.tables, items.GRAMMAR.tables],
+    ids=["letter", "guideline", "item"],
+)
+def test_every_lexer_pattern_made_from_its_kept_program_is_the_one_re_compiles(
+    tables: Callable[[], dict[str, Any]],
+) -> None:
+    # A program is what CPython's regex engine makes a pattern from: the same program, the
+    # same pattern (patterns compare equal only when their compiled code does).
+    kept = tables()
+    assert kept["programs"] is not None  # (this is CPython)
+    for state, patterns in kept["lexers"].items():
+        for (pattern, flags), program in zip(patterns, kept["programs"][state], strict=True):
+            made = _compile(pattern, flags, program)
+            re.purge()
+            compiled = re.compile(pattern, flags)
+            assert made == compiled
+            assert (made.groupindex, made.flags) == (compiled.groupindex, compiled.flags)
+
+
+def test_a_pattern_whose_program_this_python_refuses_is_compiled() -> None:
+    assert _compile("a(?P<b>c)", 0, ("not", "a", "program")) == re.compile("a(?P<b>c)")
 
 
 def test_the_tables_are_kept_in_the_user_cache_and_a_damaged_copy_is_made_again(

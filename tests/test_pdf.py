@@ -1,17 +1,21 @@
-"""Letters as PDFs: extraction keeps pages as pages, diagnostics name the page, and a PDF
-that cannot give a letter's text says why."""
+"""Letters as PDFs: extraction keeps pages as pages and paragraphs as paragraphs, whoever wrote
+the PDF; diagnostics name the page; and a PDF that cannot give a letter's text says why."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from conftest import examples
+from fpdf import FPDF
 from hypothesis import given
 from layouts import seed_text
-from pdfs import pdf_of_letter, pdf_of_pages, pypdf_pages, scanned_pdf, seed_pages
+from pdfs import justified_pdf, pdf_of_letter, pdf_of_pages, scanned_pdf, seed_pages
 
 from imrparse import (
     Diagnostic,
@@ -24,7 +28,9 @@ from imrparse import (
 )
 from imrparse.cli import main
 from imrparse.generate import generate_letter
+from imrparse.normalize import normalize
 from imrparse.pdf import PdfText
+from imrparse.pdfium import page_texts
 from imrparse.pdfwrite import letter_pdf
 from imrparse.strategies import letters
 
@@ -89,11 +95,105 @@ def test_a_diagnostic_in_a_pdf_names_the_page_and_the_line_on_that_page(tmp_path
     assert result.stderr.startswith(f"{bad}:page 2:{index + 1}:10: error[{first.code}]")
 
 
-def test_a_pdfs_text_is_its_pages_as_pypdf_gives_them_joined_by_form_feeds_alone() -> None:
-    data = pdf_of_pages(seed_pages())
-    pages = pypdf_pages(data)
-    assert len(pages) == 2
-    assert load_document(data).text == "\f".join(pages)
+def test_a_pdfs_text_is_one_line_per_pdf_line_and_its_pages_joined_by_form_feeds_alone() -> None:
+    data = pdf_of_pages(
+        [["Hello world", "", "Second paragraph,", "wrapped."], ["goes on.", "", "End."]]
+    )
+    assert page_texts(data) == [
+        "Hello world\n \nSecond paragraph,\nwrapped.\n",
+        "goes on.\n \nEnd.\n",
+    ]
+    assert load_document(data).text == "\f".join(page_texts(data))
+
+
+@examples(0.25, at_least=50)
+@given(letters(codec="cp1252"))
+def test_a_letter_set_in_justified_paragraphs_with_no_empty_line_drawn_keeps_its_paragraphs(
+    letter: Letter,
+) -> None:
+    # Paragraph breaks come from the gaps between lines; a heading's extra half line is none.
+    assert parse_bytes(justified_pdf(letter)) == letter
+
+
+def test_generated_letters_in_justified_paragraphs_with_footers_survive_the_pdf_round_trip() -> (
+    None
+):
+    for number in range(1, 120):
+        letter = generate_letter(23, number, codec="cp1252")[1]
+        assert parse_bytes(justified_pdf(letter)) == letter
+
+
+def test_an_empty_line_drawn_at_the_foot_or_the_top_of_a_page_is_a_paragraph_break() -> None:
+    # No gap shows an empty line at a page's edge: the spaces drawn there do (as in the
+    # published letters, where 2 of the 49 need it).
+    at_foot = pdf_of_pages([["One line", "ends here.", ""], ["Next paragraph", "goes on."]])
+    at_top = pdf_of_pages([["One line", "ends here."], ["", "Next paragraph", "goes on."]])
+    for data in (at_foot, at_top):
+        text = normalize(load_document(data).text).text
+        assert text == "One line\nends here.\n\nNext paragraph\ngoes on.\n"
+    no_break = pdf_of_pages([["One line", "runs over"], ["the page", "and on."]])
+    assert (
+        normalize(load_document(no_break).text).text == "One line\nruns over\nthe page\nand on.\n"
+    )
+
+
+def _spaced_pdf(gaps: list[float]) -> bytes:
+    """Lines of 10 pt type 12 pt apart, with ``gaps[i]`` more points before line i + 1."""
+    pdf = FPDF(unit="pt", format="letter")
+    pdf.add_page()
+    pdf.set_font("Times", size=10)
+    for number, gap in enumerate([0.0, *gaps]):
+        pdf.ln(gap)
+        pdf.cell(w=0, h=12, text=f"Line number {number} of the text", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+@pytest.mark.parametrize(
+    ("extra", "breaks"),
+    [(0.0, False), (6.0, False), (8.0, False), (12.0, True), (24.0, True)],
+    ids=["none", "half a line", "two thirds of a line", "an empty line", "two empty lines"],
+)
+def test_space_between_lines_breaks_a_paragraph_only_when_an_empty_line_fits_in_it(
+    extra: float, breaks: bool
+) -> None:
+    gaps = [0.0] * 12
+    gaps[5] = extra
+    lines = page_texts(_spaced_pdf(gaps))[0].split("\n")
+    assert (" " in lines) is breaks
+    if breaks:
+        assert lines[6] == " "
+
+
+def test_a_line_broken_after_a_hyphen_keeps_its_hyphen_and_runs_on_into_the_next() -> None:
+    # PDFium joins such lines and marks the hyphen; the page shows two lines, and the letter's
+    # words are "10-27-2016" and "x-rays" (LETTER-FORMAT §3).
+    data = pdf_of_pages([["injury on 10-27-", "2016 and lumbar x-", "rays were taken."]])
+    assert page_texts(data) == ["injury on 10-27-\n2016 and lumbar x-\nrays were taken.\n"]
+    assert normalize(load_document(data).text).text == (
+        "injury on 10-27-2016 and lumbar x-rays were taken.\n"
+    )
+
+
+def test_pdfs_read_in_many_threads_at_once_give_what_each_gives_alone() -> None:
+    datas = [pdf_of_letter(generate_letter(3, number, codec="cp1252")[1]) for number in range(8)]
+    alone = [load_document(data).text for data in datas]
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(lambda data: load_document(data).text, datas * 3)) == alone * 3
+
+
+def test_a_published_pdf_is_read_without_pypdf_or_any_aes_library() -> None:
+    # PDFium decrypts the published letters' AES itself: nothing else is needed, or imported.
+    real = Path(__file__).resolve().parent.parent / "corpus" / "real" / "CM16-0219557.pdf"
+    blocked = ["pypdf", "Crypto", "Cryptodome", "cryptography"]
+    script = (
+        "import sys\n"
+        f"for name in {blocked!r}: sys.modules[name] = None\n"
+        "import imrparse\n"
+        f"print(imrparse.parse_file({str(real)!r}).case.case_number)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "CM16-0219557"
 
 
 def test_a_diagnostic_on_a_line_two_pages_share_names_the_later_page_and_its_column(
@@ -228,23 +328,3 @@ def test_a_pdf_without_a_letters_text_gets_its_own_message(
 def test_a_pdf_locked_only_against_editing_opens_without_a_password() -> None:
     data = pdf_of_pages(seed_pages(), owner_password="owner", user_password="")
     assert parse_bytes(data) == SEED_RECORD
-
-
-def test_an_encrypted_pdf_without_an_aes_library_says_what_to_install(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # What pypdf raises for an AES-encrypted page when neither PyCryptodome nor cryptography
-    # is installed (imrparse installed without its dependencies).
-    import pypdf
-    from pypdf.errors import DependencyError
-
-    def no_aes(*args: object, **kwargs: object) -> str:
-        raise DependencyError("cryptography>=3.1 is required for AES algorithm")
-
-    monkeypatch.setattr(pypdf.PageObject, "extract_text", no_aes)
-    with pytest.raises(LetterError) as caught:
-        parse_bytes(pdf_of_pages(seed_pages()))
-    first = caught.value.first
-    assert first.code == "IMR108"
-    assert "cannot be decrypted here" in first.message
-    assert "pip install pycryptodome" in first.message
