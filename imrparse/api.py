@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import select
 import stat
+import time
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -116,18 +119,55 @@ def read_document(
     """Read a letter file (text or PDF). Raise `OSError` if it cannot be read.
 
     A pipe, a FIFO or a device is read to its end (or just past ``max_bytes``), however its
-    writer sends it; a FIFO that no one writes to reads as empty instead of waiting forever."""
+    writer sends it; a FIFO that no one writes to is given up after `FIFO_PATIENCE` seconds
+    instead of waited for forever."""
     fifo = stat.S_ISFIFO(os.stat(path).st_mode)
-    # O_NONBLOCK: opening a FIFO for reading otherwise waits for a writer.
+    # O_NONBLOCK: opening a FIFO for reading otherwise waits for a writer, however long.
     fd = os.open(path, os.O_RDONLY | (os.O_NONBLOCK if fifo else 0))
     with open(fd, "rb", buffering=0) as file:
         if fifo:
-            os.set_blocking(fd, True)  # then wait for what a writer sends, to its end
-        size = os.fstat(fd).st_size
-        if max_bytes is not None and size > max_bytes:
-            raise too_large(size, max_bytes)
-        data = read_stream(file, max_bytes)
+            data = _read_fifo(fd, max_bytes)
+        else:
+            size = os.fstat(fd).st_size
+            if max_bytes is not None and size > max_bytes:
+                raise too_large(size, max_bytes)
+            data = read_stream(file, max_bytes)
     return load_document(data, max_bytes=max_bytes)
+
+
+#: How long a FIFO may go without a writer before reading it is given up (seconds).
+FIFO_PATIENCE = 10.0
+
+
+def _read_fifo(fd: int, max_bytes: int | None) -> bytes:
+    """A FIFO's bytes, to the end its writer makes. Opened without waiting, a FIFO reads as
+    ended while no writer has it open: so wait for one to come (`FIFO_PATIENCE`), then for
+    what it writes, to its end."""
+    limit = None if max_bytes is None else max_bytes + 1
+    chunks: list[bytes] = []
+    total = 0
+    writer_seen = False
+    deadline = time.monotonic() + FIFO_PATIENCE
+    while limit is None or total < limit:
+        try:
+            chunk = os.read(fd, _CHUNK if limit is None else min(_CHUNK, limit - total))
+        except BlockingIOError:  # a writer, with nothing written yet: wait for it
+            writer_seen = True
+            select.select([fd], [], [], 1.0)
+            continue
+        if chunk:
+            writer_seen = True
+            chunks.append(chunk)
+            total += len(chunk)
+        elif writer_seen:
+            break  # the writer closed it: the end
+        elif time.monotonic() > deadline:
+            raise TimeoutError(
+                errno.ETIMEDOUT, f"no one wrote to this FIFO within {FIFO_PATIENCE:g} seconds"
+            )
+        else:
+            time.sleep(0.01)
+    return b"".join(chunks)
 
 
 def read_stream(stream: BinaryIO, max_bytes: int | None) -> bytes:

@@ -242,6 +242,8 @@ def run(
 
     Inputs are taken as they come and results given back as they are ready, with a bounded
     number of chunks in flight: memory does not grow with the number of inputs."""
+    global started_workers
+    started_workers = False
     jobs = max(1, min(jobs, MAX_JOBS_PER_CPU * default_jobs()))
     inputs = iter(sources)
     head = list(islice(inputs, jobs * _MIN_PER_WORKER))
@@ -265,12 +267,21 @@ _InFlight = tuple[_Chunk, "Future[list[Result]] | list[Result]"]
 _BLIND_BREAKS = 2
 
 
+#: Whether the last `run` started worker processes. (A process that did should end with
+#: `os._exit` when interrupted: a worker killed while it sent a result can leave the pool's
+#: manager thread waiting for the rest of it forever, and Python waits for that thread at
+#: exit.)
+started_workers = False
+
+
 class _Pool:
     """Worker processes that read chunks of inputs, and notice when one of them dies."""
 
     def __init__(self, task: Task, jobs: int, join: str | None) -> None:
         import multiprocessing
 
+        global started_workers
+        started_workers = True
         self.task, self.jobs, self.join = task, jobs, join
         self.context = multiprocessing.get_context(_start_method())
         # Per worker: its process id, and the number of the input it is reading (-1: none).

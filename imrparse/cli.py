@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager as ContextManager
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 from functools import partial
 from pathlib import Path
 from typing import Any, Literal, NoReturn, TextIO, TypeVar
@@ -48,7 +48,9 @@ class _DefaultToParse(click.Group):
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         super().format_options(ctx, formatter)
         command = self.commands["parse"]
-        records = [p.get_help_record(ctx) for p in command.get_params(ctx)]
+        records = [
+            p.get_help_record(ctx) for p in command.get_params(ctx) if isinstance(p, click.Option)
+        ]
         with formatter.section("Options of `imrparse [parse] FILE...`"):
             formatter.write_dl([r for r in records if r is not None and r[0] != "--help"])
 
@@ -116,11 +118,15 @@ def _reading_options(function: _F) -> _F:
     return function
 
 
+def _is_terminal(stream: TextIO) -> bool:
+    return stream.isatty()
+
+
 class _Colour:
     """Diagnostics in colour on a terminal, plain when piped or when NO_COLOR is set."""
 
     def __init__(self, stream: TextIO) -> None:
-        self.on = stream.isatty() and not os.environ.get("NO_COLOR")
+        self.on = _is_terminal(stream) and not os.environ.get("NO_COLOR")
 
     _SEVERITY = re.compile(r"^(.*?: )(error|warning)(\[IMR[0-9]+\]:)", re.MULTILINE)
 
@@ -158,7 +164,7 @@ class _Run:
         self.status = exitcodes.OK
         self.letters = self.failed = self.unreadable = self.determinations = 0
         self.warned = self.errors = self.warnings = 0
-        self._terminal = sys.stderr.isatty()
+        self._terminal = _is_terminal(sys.stderr)
         self._colour = _Colour(sys.stderr)
         self.total = count_sources(files) if self._terminal and not quiet else 0
         self._shown_at = 0.0
@@ -245,12 +251,12 @@ class _Run:
             self.clear_progress()
             written = any(outputs)
             _fail("interrupted; no output file was written" if written else "interrupted")
-            sys.exit(exitcodes.INTERRUPTED)
+            _end(exitcodes.INTERRUPTED)
         except BrokenPipeError:
             # The reader went away (`imrparse DIR | head`): nothing more to say to it, not
             # even the rest of what Python holds for standard output when it exits.
             _silence_stdout()
-            sys.exit(exitcodes.OK)
+            _end(exitcodes.OK)
         except OSError as error:
             where = display_name(str(error.filename or "standard output"))
             _usage_error(f"cannot write '{where}': {error.strerror or error}")
@@ -260,6 +266,17 @@ class _Run:
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
+
+
+def _end(status: int) -> NoReturn:
+    """Exit a run that stopped early. Its output files are gone already (the `AtomicFile`
+    blocks unwound); where worker processes ran, leave at once (see `batch.started_workers`)."""
+    if batch.started_workers:
+        for stream in (sys.stdout, sys.stderr):
+            with suppress(OSError, ValueError):
+                stream.flush()
+        os._exit(status)
+    sys.exit(status)
 
 
 def _silence_stdout() -> None:
@@ -328,9 +345,7 @@ def _destination(path: str | None, *, stdout: bool = True) -> Iterator[Any]:
 # ---- parse ------------------------------------------------------------------------------
 
 
-@main.command(
-    epilog=exitcodes.HELP, short_help="Print each letter's record (JSON, JSON Lines, CSV)."
-)
+@main.command(epilog=exitcodes.HELP, short_help="Print each letter's record (the default command).")
 @click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option(
     "--format",
@@ -537,7 +552,7 @@ def _one_file(name: str) -> Source:
 
 @main.command(
     epilog=exitcodes.HELP,
-    short_help="Write the letter a record (or each of a JSON Lines file) stands for.",
+    short_help="Write the letter a record stands for.",
 )
 @click.argument("record", type=click.Path(allow_dash=True))
 @click.option("--layout", type=_LAYOUT_NAMES, default="canonical", show_default=True)
@@ -624,7 +639,7 @@ def _is_json(text: str) -> bool:
 
 @main.command(
     epilog=exitcodes.HELP,
-    short_help="Print letters in the canonical layout, or check that they are.",
+    short_help="Print a letter in the canonical layout, or check.",
 )
 @click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option(
@@ -688,7 +703,7 @@ def _format_one(source: Source, max_bytes: int) -> None:
         sys.exit(exitcodes.NONCONFORMING)
 
 
-@main.command(short_help="Write N synthetic letters with their expected records.")
+@main.command(short_help="Write synthetic letters with their records.")
 @click.option(
     "-n",
     "count",
@@ -755,3 +770,212 @@ def _progress(items: Iterable[int], length: int, label: str) -> ContextManager[I
     if not sys.stderr.isatty():
         return nullcontext(items)
     return click.progressbar(items, length=length, label=label, file=sys.stderr)
+
+
+# ---- report -----------------------------------------------------------------------------
+# `imrparse report`: what a corpus of letters says, as a page of charts and tables, or the
+# same numbers as JSON or CSV. This section imports what it uses and relies on nothing else
+# in this module but `main`; the statistics are imrparse/stats.py, the page
+# imrparse/reportpage.py (docs/REPORT.md describes both).
+
+import typing  # noqa: E402
+
+import click  # noqa: E402
+
+from .decode import DEFAULT_MAX_BYTES as _REPORT_MAX_BYTES  # noqa: E402
+
+if typing.TYPE_CHECKING:
+    from .stats import Report as _Report
+
+_REPORT_SUFFIXES = {".html": "html", ".htm": "html", ".json": "json"}
+
+_REPORT_EPILOG = """
+\b
+Exit codes:
+  0    every letter conforms (warnings allowed); the report is written
+  1    some letter does not conform: it is listed in the report, which is written
+  2    an input could not be read (listed too; the report is written), or a usage
+       error: a bad option, a bad JSON Lines input, the chart library missing
+  130  interrupted (Ctrl-C or SIGTERM); no report is written
+"""
+
+
+@main.command("report", epilog=_REPORT_EPILOG)
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(writable=True),
+    help="Write here (a directory for --format csv); a file appears only when the run ends. "
+    "Default: standard output.",
+)
+@click.option(
+    "--format",
+    "report_format",
+    type=click.Choice(["html", "json", "csv"]),
+    help="html: one self-contained page of charts and tables (needs imrparse[report]). "
+    "json: every table as data. csv: one CSV file per table in the --output directory. "
+    "Default: json for an --output ending in .json, else html.",
+)
+@click.option(
+    "--title", default="IMR Final Determinations", show_default=True, help="The page's title."
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Worker processes reading letters (default: one per CPU).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No summary line at the end.")
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=_REPORT_MAX_BYTES,
+    show_default=True,
+    help="Refuse letters larger than this many bytes (IMR106).",
+)
+def report_command(
+    inputs: tuple[str, ...],
+    output: str | None,
+    report_format: str | None,
+    title: str,
+    jobs: int | None,
+    quiet: bool,
+    max_bytes: int,
+) -> None:
+    """Show the decisions as charts and tables.
+
+    How the letters were decided, as one HTML page (or JSON, or CSV tables): overall, by
+    decision month, by the evidence and the MTUS part each side cited, by
+    reviewer specialty and state, by partial authorization, by items per letter, by patient
+    age and sex; each rate with its 95% Wilson interval (docs/REPORT.md).
+
+    INPUTS are letters as for `imrparse parse` (text, PDF, directories, -) or JSON Lines
+    that imrparse wrote: records (`imrparse DIR --format jsonl`) and the lines of its
+    --errors file, so that the letters that failed are listed too. A JSON Lines input is
+    known by its suffix (.jsonl, .ndjson) or by its first character, `{`.
+
+    Each input that failed, warned or repeats another (the same letter as PDF and as text)
+    is listed in the report with its first diagnostic; the figures rest on the others.
+    """
+    import signal
+    import sys
+    import time
+    from pathlib import Path
+
+    from . import exitcodes, reportpage, stats
+
+    def fail(message: str, status: int = exitcodes.USAGE) -> typing.NoReturn:
+        click.echo(f"imrparse: error: {message}", err=True)
+        sys.exit(status)
+
+    started = time.perf_counter()
+    if report_format is None:
+        suffix = Path(output).suffix.lower() if output else ""
+        report_format = _REPORT_SUFFIXES.get(suffix, "html")
+    if report_format == "csv" and output is None:
+        fail("--format csv writes one file per table: give the directory with -o DIR")
+    if report_format == "html" and not reportpage.charts_available():
+        fail(
+            "the report page needs the chart library (matplotlib), which is not installed; "
+            f"install it with: {reportpage.INSTALL_HINT}  (--format json and --format csv "
+            "give the same numbers without it)"
+        )
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        summary = _report_tally(inputs, max_bytes, jobs, warm=report_format == "html")
+        _report_write(summary, report_format, output, title)
+    except KeyboardInterrupt:
+        fail("interrupted; no report was written", exitcodes.INTERRUPTED)
+    except stats.RecordsFileError as error:
+        fail(str(error))
+    except OSError as error:
+        fail(f"cannot use '{error.filename or output}': {error.strerror or error}")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if not quiet:
+
+        def count(number: int, noun: str) -> str:
+            return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+        where = "" if output is None else f" to {output}"
+        click.echo(
+            f"imrparse: report of {count(summary.letters, 'letter')} and "
+            f"{count(summary.items, 'item')} written{where} in "
+            f"{time.perf_counter() - started:.2f} s; not counted: "
+            f"{summary.failed + summary.unreadable:,} (failed or unreadable), "
+            f"{summary.repeated:,} (repeats); with warnings: {summary.warned:,} "
+            "(each is listed in the report)",
+            err=True,
+        )
+    sys.exit(summary.status)
+
+
+def _report_tally(
+    inputs: tuple[str, ...], max_bytes: int, jobs: int | None, *, warm: bool
+) -> _Report:
+    """The `stats.Report` of the inputs: JSON Lines files read here, letters by `batch.run`'s
+    workers, which send each letter's facts (a short line) rather than its record."""
+    import json
+
+    from . import batch, reportpage, stats
+    from .inputs import iter_sources
+
+    tally = stats.Tally()
+    records = [name for name in inputs if stats.is_records_file(name)]
+    for name in records:
+        with open(name, encoding="utf-8-sig") as lines:
+            for _, entry in stats.RecordLines(name, lines).entries():
+                if isinstance(entry, str):
+                    tally.add_facts(entry)
+                else:
+                    tally.add_problem(entry)
+    letters = [name for name in inputs if name not in records]
+    warming = None
+    if letters:
+        work = stats.facts_work(max_bytes=max_bytes)
+        for result in batch.run(
+            iter_sources(letters), work, jobs=jobs or batch.default_jobs(), join="\n"
+        ):
+            if warm and warming is None:
+                # The workers run by now: the chart library's half second of imports
+                # happens while they read (measured in benchmarks/report_speed.py).
+                warming = reportpage.prepare_in_background()
+            if result.output:
+                tally.add_facts(result.output)
+            if result.error_line:  # failed, could not be read, or warned
+                tally.add_problem(json.loads(result.error_line))
+    if warming is not None:
+        warming.join()
+    return tally.report()
+
+
+def _report_write(summary: _Report, report_format: str, output: str | None, title: str) -> None:
+    import json
+    from importlib.metadata import version
+    from pathlib import Path
+
+    from . import reportpage
+    from .atomic import AtomicFile
+
+    if report_format == "csv":
+        assert output is not None
+        folder = Path(output)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in summary.csv_files().items():
+            with AtomicFile(folder / name) as out:
+                out.write(text)
+        return
+    if report_format == "json":
+        text = json.dumps(summary.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = reportpage.render_page(summary, title=title, version=version("imrparse"))
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    with AtomicFile(output) as out:
+        out.write(text)

@@ -153,6 +153,8 @@ def _is_folder(entry: os.DirEntry[str]) -> bool:
 
 
 def _reason(error: OSError) -> str:
+    if isinstance(error, TimeoutError) and error.strerror:
+        return error.strerror
     if isinstance(error, PermissionError):
         return "permission denied"
     if isinstance(error, FileNotFoundError):

@@ -15,7 +15,6 @@ from layouts import seed_text
 from pdfs import pdf_of_pages, scanned_pdf, seed_pages
 from test_other_documents import NOTICE_2013, plain
 
-import imrparse.api
 from imrparse.cli import main
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "BAD-INPUT.md"
@@ -68,7 +67,7 @@ def _unreadable(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
             raise PermissionError(13, "Permission denied", str(file))
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(imrparse.api.os, "open", refusing_open)
+    monkeypatch.setattr(os, "open", refusing_open)
 
 
 # File name (as the table's second column gives it) -> its content.
