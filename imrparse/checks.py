@@ -6,6 +6,7 @@ from itertools import pairwise
 from typing import Protocol
 
 from .errors import Diagnostic, Severity
+from .grammar import words
 from .normalize import NormalText
 from .record import Letter
 
@@ -19,13 +20,6 @@ _NATURAL_ORDER = (
     "date_assigned",
     "decision_date",
 )
-_LABELS = {
-    "date_of_injury": "Date of Injury",
-    "ur_denial_date": "UR Denial Date",
-    "application_received": "Application Received",
-    "date_assigned": "Date Assigned",
-    "decision_date": "Decision Date",
-}
 
 
 def _warning(normal: NormalText, code: str, message: str, where: tuple[int, int]) -> Diagnostic:
@@ -44,6 +38,7 @@ def consistency_warnings(
 ) -> list[Diagnostic]:
     warnings: list[Diagnostic] = []
     case = letter.case
+    labels = words().header_labels()
     if case is not None:
         for earlier, later in pairwise(_NATURAL_ORDER):
             if getattr(case, earlier) > getattr(case, later):
@@ -51,8 +46,8 @@ def consistency_warnings(
                     _warning(
                         normal,
                         "IMR501",
-                        f"{_LABELS[later]} {getattr(case, later):%m/%d/%Y} is before "
-                        f"{_LABELS[earlier]} {getattr(case, earlier):%m/%d/%Y}",
+                        f"{labels[later]} {getattr(case, later):%m/%d/%Y} is before "
+                        f"{labels[earlier]} {getattr(case, earlier):%m/%d/%Y}",
                         header_positions.get(later, (1, 1)),
                     )
                 )
@@ -62,7 +57,8 @@ def consistency_warnings(
                 _warning(
                     normal,
                     "IMR502",
-                    f"the case header's Date of Injury {case.date_of_injury:%m/%d/%Y} differs "
+                    f"the case header's {labels['date_of_injury']} "
+                    f"{case.date_of_injury:%m/%d/%Y} differs "
                     f"from the summary's {summary_date:%m/%d/%Y}",
                     header_positions.get("date_of_injury", (1, 1)),
                 )

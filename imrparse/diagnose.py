@@ -15,11 +15,9 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from .errors import Diagnostic, Severity
-from .grammar import GRAMMAR_FILE
+from .grammar import words
 from .normalize import INVISIBLE as _INVISIBLE
 from .normalize import LINE_END, NormalText
-from .resources import grammar_dir
-from .transform import HEADER_FIELDS
 
 if TYPE_CHECKING:
     from lark import Token
@@ -27,16 +25,10 @@ if TYPE_CHECKING:
 
 __all__ = ["diagnose", "not_a_letter"]
 
-# A boilerplate terminal in grammar/imr.lark: `_NAME.2: _BREAK? "literal" ...`.
-_BOILERPLATE_RULE = re.compile(r'^(_[A-Z_]+)(?:\.\d+)?:\s*(?:_BREAK\?\s*)?"([^"]+)"', re.M)
-# Headings a letter must have; a text with none of them is some other document.
-_ANCHORS = ("_HOW_MADE_HEADING", "_SUMMARY_HEADING", "_ISSUES_HEADING", "_RATIONALE_LABEL")
 # How alike a line must be to a heading or label to count as a misspelling of it.
 _NEAR_MISS = 0.75
 # The near-miss scan looks back at most this many lines (bounded work on huge inputs).
 _SCAN_LINES = 2000
-# The heading that opens a Final Determination Letter (after its case header, if any).
-_OPENING = "_HOW_MADE_HEADING"
 # The IMR organization's letters of other shapes (LETTER-FORMAT §2, "Other documents"): what
 # each is, and its own headings, exactly as they are written.
 _OTHER_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -90,7 +82,9 @@ _DESCRIPTIONS = {
 def _anchor_pattern() -> re.Pattern[str]:
     """Any of the headings a letter must have, its words separated by any whitespace."""
     table = _boilerplate()
-    headings = (r"\s+".join(re.escape(w) for w in table[name].split(" ")) for name in _ANCHORS)
+    headings = (
+        r"\s+".join(re.escape(w) for w in table[name].split(" ")) for name in words().anchors
+    )
     return re.compile("|".join(headings))
 
 
@@ -134,7 +128,7 @@ def not_a_letter(text: str) -> Diagnostic | None:
 @cache
 def _opening_pattern() -> re.Pattern[str]:
     """A letter's opening heading, its words separated by any whitespace."""
-    return re.compile(_words(_boilerplate()[_OPENING]))
+    return re.compile(_words(_boilerplate()[words().opening]))
 
 
 @cache
@@ -177,10 +171,10 @@ def _other_kind(text: str) -> Diagnostic | None:
         Severity.ERROR,
         f"this is another kind of IMR letter, not a Final Determination Letter: its heading "
         f"'{heading}' belongs to {what}; imrparse reads only Final Determination Letters, "
-        f"which open with {_describe(_OPENING)}",
+        f"which open with {_describe(words().opening)}",
         line,
         column,
-        expected=_describe(_OPENING),
+        expected=_describe(words().opening),
         found=heading,
         excerpt=excerpt,
     )
@@ -193,7 +187,7 @@ def _letter_after_all(text: str, heading_at: int) -> bool:
         visible = text.translate(dict.fromkeys(map(ord, _INVISIBLE)))
         if _opening_pattern().search(visible) is not None:
             return True
-    opening = _boilerplate()[_OPENING]
+    opening = _boilerplate()[words().opening]
     # A shorter line cannot be that alike (difflib's ratio is at most 2 * shorter / total).
     shortest = len(opening) * _NEAR_MISS / (2 - _NEAR_MISS)
     for raw in re.split(f"[{_BREAKS}]", text[:heading_at]):
@@ -227,18 +221,14 @@ def _starts_a_line(text: str, at: int) -> bool:
     return at == 0 or text[at - 1] in _BREAKS
 
 
-@cache
 def _boilerplate() -> dict[str, str]:
-    """Terminal name to the boilerplate text it stands for, read from the grammar itself."""
-    text = (grammar_dir() / GRAMMAR_FILE).read_text(encoding="utf-8")
-    return dict(_BOILERPLATE_RULE.findall(text))
+    """Terminal name to the words it stands for: the grammar's own (`imrparse.grammar.words`)."""
+    return words().literal
 
 
-@cache
 def _header_labels() -> frozenset[str]:
-    """The terminals of the case header's seven labels."""
-    labels = {f"{label}:" for label in HEADER_FIELDS.values()}
-    return frozenset(name for name, phrase in _boilerplate().items() if phrase in labels)
+    """The terminals of the case header's labels."""
+    return frozenset(words().header.values())
 
 
 def _describe(name: str) -> str:
@@ -381,16 +371,19 @@ class _Diagnoser:
                 expected=", ".join(_expected(expected)),
                 found="end of input",
             )
-        if token.type == "_CA_LABEL" and "ITEM_TEXT" in expected:
+        first = words().first
+        item_label = first["claims_administrator_guideline"]
+        if token.type == item_label and "ITEM_TEXT" in expected:
             return self._item_without_decision(line)
-        if token.type in ("_MAXIMUS_LABEL", "_RATIONALE_LABEL") and "ITEM_TEXT" in expected:
+        later_labels = (first["maximus_guideline"], first["rationale"])
+        if token.type in later_labels and "ITEM_TEXT" in expected:
             # An item and its parts came, but not the label that makes its line an item.
             return self.make(
                 "IMR201",
-                f"{_describe('_CA_LABEL')} is missing before {_describe(token.type)}",
+                f"{_describe(item_label)} is missing before {_describe(token.type)}",
                 line,
                 column,
-                expected=_describe("_CA_LABEL"),
+                expected=_describe(item_label),
                 found=_short(token.value.strip()),
             )
         wanted = [n for n in expected if n not in ("LINE", "PARA_LINE", "REST", "ITEM_TEXT")]
@@ -440,10 +433,10 @@ class _Diagnoser:
             line -= 1
         text = self.lines[line - 1] if line >= 1 else ""
         last_word = text.rsplit(" ", 1)[-1] if text else ""
+        label = words().label("claims_administrator_guideline")
         return self.make(
             "IMR203",
-            "the item before 'Claims Administrator guideline:' must end with "
-            "': Upheld' or ': Overturned'",
+            f"the item before '{label}' must end with ': Upheld' or ': Overturned'",
             line,
             max(1, len(text) - len(last_word) + 1),
             expected="': Upheld' or ': Overturned'",

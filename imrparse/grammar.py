@@ -1,21 +1,35 @@
-"""Load grammar/imr.lark and build the parser, and the parse tables the lean driver runs.
+"""Load grammar/imr.lark and build the parser, the parse tables the lean driver runs, and
+`Words`: the letter's fixed words, by what they are, for every module that needs one.
 
-The grammar's one convention beyond Lark: a space inside a quoted string matches one space or
-one line break, since a PDF tool may wrap a line at any space. `grammar_text` applies it by
-rewriting such strings as regular expressions before Lark sees them.
+The grammar is the one home of the letter's words. Python never spells a heading, a label or
+a boilerplate sentence, nor names their terminals: it asks `words()` for "the heading that
+opens the letter", "the label of the rationale", "the case header's labels", which are read
+from Lark's own definitions of the grammar's terminals and rules. So a reworded heading or a
+renamed terminal needs no edit here or anywhere else in the package.
 
-Both the Lark parser and the tables are kept in a per-user cache folder between runs;
-`cached_tables` keeps another grammar's tables there too (grammar/guideline.lark's).
+Two conventions go beyond Lark, both applied as the parser is built (Lark's `edit_terminals`):
+
+- a space inside a quoted string matches one space *or one line break*, since a PDF tool may
+  wrap a line at any space;
+- two placeholders in the free-text terminals (grammar/terminals.lark) are filled in from the
+  words: ``@LETTER_LINES@``, the first words of each of the letter's own lines (a free-text
+  paragraph never runs on into one of them), and ``@ITEM_LABEL@``, the words of the label that
+  follows an item.
+
+The Lark parser, the tables and the words are kept in a per-user cache folder between runs;
+`cached_tables` keeps the slot grammars' tables there too (grammar/guideline.lark's, ...).
 """
 
 from __future__ import annotations
 
+import ast
 import marshal
 import os
 import re
 import sys
 import zlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
@@ -29,35 +43,185 @@ if TYPE_CHECKING:
 
 __all__ = [
     "GRAMMAR_FILE",
+    "TERMINALS_USED",
+    "Words",
     "build_parser",
     "cached_tables",
     "grammar_text",
     "lean_tables",
     "parser",
+    "words",
 ]
 
 GRAMMAR_FILE = "imr.lark"
+#: The files the letter grammar imports (its cache keys include them).
+_IMPORTS = ("terminals.lark",)
 
-# A double-quoted Lark string (with escapes) and its optional flags.
-_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"(i?)')
-
-
-def _wrap_tolerant(match: re.Match[str]) -> str:
-    body, flags = match.group(1), match.group(2)
-    if " " not in body:
-        return match.group(0)
-    literal = body.encode().decode("unicode_escape")
-    words = [re.escape(word).replace("/", "\\/") for word in literal.split(" ")]
-    return "/" + r"[ \n]".join(words) + "/" + flags
+#: The terminals Python refers to by name: the slots' values and the free text, not the
+#: letter's words (a test checks that each is in the grammar).
+TERMINALS_USED = (
+    "LINE", "PARA_LINE", "REST", "ITEM_TEXT", "CASE_NUMBER", "DATE", "STANDARD", "EXPEDITED",
+    "UPHELD", "OVERTURNED", "_SP", "_NL", "_HEADER_END",
+)  # fmt: skip
 
 
 def grammar_text() -> str:
-    """The grammar as Lark reads it: quoted strings with spaces become wrap-tolerant regexes."""
-    lines = []
-    for line in (grammar_dir() / GRAMMAR_FILE).read_text(encoding="utf-8").splitlines():
-        stripped = line.lstrip()
-        lines.append(line if stripped.startswith("//") else _STRING.sub(_wrap_tolerant, line))
-    return "\n".join(lines) + "\n"
+    """The letter grammar's text, as the file holds it."""
+    return (grammar_dir() / GRAMMAR_FILE).read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Words:
+    """The letter's fixed words, by what they are (see the module docstring)."""
+
+    #: Each terminal of the letter's own words (a heading, a boilerplate paragraph, a label)
+    #: and its words, as the grammar writes them.
+    literal: dict[str, str]
+    #: Those that are a whole line (a heading, a boilerplate paragraph); the others are labels
+    #: that text follows on their line.
+    whole_lines: frozenset[str]
+    #: For each rule that the letter's words begin, the terminal that begins it (``start``: the
+    #: heading that opens the letter; ``summary``; ``rationale``: its label; ...).
+    first: dict[str, str]
+    #: The case header's fields, in the record's order, and the terminal of each one's label.
+    header: dict[str, str]
+
+    @property
+    def opening(self) -> str:
+        """The terminal of the heading that opens a letter (after its case header)."""
+        return self.first["start"]
+
+    @property
+    def anchors(self) -> tuple[str, ...]:
+        """The headings and label every letter has: a text with none is no letter."""
+        return tuple(self.first[rule] for rule in ("start", "summary", "issues", "rationale"))
+
+    def label(self, rule: str) -> str:
+        """The words of the terminal that begins ``rule`` (e.g. "Decision rationale:")."""
+        return self.literal[self.first[rule]]
+
+    def header_label(self, field: str) -> str:
+        """A case header field's label, without its colon ("Date of Injury")."""
+        return self.literal[self.header[field]].removesuffix(":")
+
+    def header_labels(self) -> dict[str, str]:
+        """Each case header field, in the record's order, and its label without the colon."""
+        return {field: self.header_label(field) for field in self.header}
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "literal": self.literal,
+            "whole_lines": sorted(self.whole_lines),
+            "first": self.first,
+            "header": list(self.header.items()),
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Words:
+        return cls(
+            dict(data["literal"]),
+            frozenset(data["whole_lines"]),
+            dict(data["first"]),
+            dict(data["header"]),
+        )
+
+
+@cache
+def words() -> Words:
+    """The letter's words, from the per-user cache when it holds them for this very grammar
+    (loading them imports nothing), else read from the grammar with Lark and kept there."""
+    data = _cached("words", grammar_text(), _IMPORTS, lambda: _read_words().to_data())
+    return Words.from_data(data)
+
+
+def _read_words() -> Words:
+    """The words, from Lark's own reading of the grammar: its terminal definitions (those made
+    of one quoted string, perhaps with line breaks or spaces around it, are the letter's words)
+    and its rules (which rule each begins, and the case header's fields)."""
+    from lark.load_grammar import GrammarBuilder
+
+    builder = GrammarBuilder(False, [str(grammar_dir())])
+    builder.load_grammar(grammar_text(), GRAMMAR_FILE)
+    grammar = builder.build()
+    literal: dict[str, str] = {}
+    whole_lines: set[str] = set()
+    for name, (tree, _priority) in grammar.term_defs:
+        if not name.startswith("_"):
+            continue  # a value the record keeps (Upheld, Standard), not words of the letter's
+        strings = [_unquote(t) for t in tree.scan_values(_is_string)]
+        said = [text for text in strings if text.strip()]
+        if len(said) == 1 and len(said[0]) > 1:
+            literal[name] = said[0]
+            if strings[-1] == "\n":
+                whole_lines.add(name)
+    first: dict[str, str] = {}
+    header: dict[str, str] = {}
+    for rule in grammar.rule_defs:
+        name, tree = rule[0], rule[2]
+        if name == "header_field":
+            for alias in tree.find_data("alias"):
+                label = next(t.name for t in alias.children[0].scan_values(_is_terminal))
+                field: Any = alias.children[1]  # the alias: the record field's name
+                header[str(field.name)] = str(label)
+            continue
+        terminals = [t.name for t in tree.scan_values(_is_terminal)]
+        leading = next((t for t in terminals if t in literal), None)
+        if leading is not None and terminals.index(leading) <= 1:
+            first[str(name)] = str(leading)
+    return Words(literal, frozenset(whole_lines), first, header)
+
+
+def _is_string(value: object) -> bool:
+    return getattr(value, "type", None) == "STRING"
+
+
+def _is_terminal(value: object) -> bool:
+    return type(value).__name__ == "Terminal"
+
+
+def _unquote(token: object) -> str:
+    """A quoted Lark string's text, its escapes (such as \\n) read as Python reads them (the
+    grammar's strings are written as Python's are), and its flags (``"..."i``) left out."""
+    body = str(token)
+    return str(ast.literal_eval(body[: body.rindex('"') + 1]))
+
+
+def _letter_lines(found: Words) -> str:
+    """A regex of the first words of every line of the letter's own (not the case header's):
+    a free-text paragraph never runs on into one. Words may be apart by any whitespace."""
+    header = set(found.header.values())
+    starts = {
+        r"\s".join(re.escape(word) for word in text.split(" ")[:2])
+        for name, text in found.literal.items()
+        if name not in header
+    }
+    return "|".join(sorted(starts))
+
+
+class _Conventions:
+    """Lark's `edit_terminals` hook: the grammar's two conventions (the module docstring). A
+    class, not a closure: Lark keeps its options, this hook among them, in its cache file."""
+
+    def __init__(self, found: Words) -> None:
+        self.lines = _letter_lines(found)
+        self.item_label = r"\s".join(
+            re.escape(word) for word in found.label("claims_administrator_guideline").split(" ")
+        )
+
+    def __call__(self, terminal: Any) -> None:
+        from lark.lexer import PatternRE, PatternStr
+
+        pattern = terminal.pattern
+        if isinstance(pattern, PatternStr):
+            if " " not in pattern.value:
+                return
+            regex = r"[ \n]".join(re.escape(word) for word in pattern.value.split(" "))
+        else:
+            # Lark writes a quoted string's space as "\ " in the terminal's regex.
+            regex = pattern.value.replace("\\ ", r"[ \n]")
+        regex = regex.replace("@LETTER_LINES@", self.lines)
+        regex = regex.replace("@ITEM_LABEL@", self.item_label)
+        terminal.pattern = PatternRE(regex, pattern.flags, pattern.raw)
 
 
 def _cache_folder() -> Path | None:
@@ -102,7 +266,7 @@ def _tables_key(text: str, imports: tuple[str, ...]) -> str:
 def lean_tables() -> Tables:
     """The letter grammar's parse tables for `imrparse.lalr.LeanParser` (see `cached_tables`).
     Raise `TypeError` when this Lark's tables cannot be used."""
-    return cached_tables("tables", grammar_text(), ("terminals.lark",), parser)
+    return cached_tables("tables", grammar_text(), _IMPORTS, parser)
 
 
 def cached_tables(
@@ -112,6 +276,14 @@ def cached_tables(
     from the per-user cache file ``<name>-<hash>.marshal`` when it holds them for this very
     grammar and Lark (loading them imports nothing), else made from the parser ``build``
     gives and kept there. Raise `TypeError` when this Lark's tables cannot be used."""
+    return _cached(name, text, imports, lambda: tables_from_lark(build()))
+
+
+def _cached(
+    name: str, text: str, imports: tuple[str, ...], make: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """What ``make`` makes of the grammar ``text``, kept in the per-user cache file
+    ``<name>-<hash>.marshal`` (plain data: marshal) for this very grammar and Lark."""
     key = _tables_key(text, imports)
     folder = _cache_folder()
     path = folder / f"{name}-{zlib.crc32(key.encode()):08x}.marshal" if folder else None
@@ -122,15 +294,15 @@ def cached_tables(
                 return stored
         except (OSError, EOFError, ValueError, TypeError):
             pass  # absent or unreadable: built again below
-    tables = tables_from_lark(build())
+    made = make()
     if path is not None:
         partial = path.with_name(f".{path.name}.{os.getpid()}")
         try:
-            partial.write_bytes(marshal.dumps((key, tables)))
+            partial.write_bytes(marshal.dumps((key, made)))
             os.replace(partial, path)
         except OSError:
             partial.unlink(missing_ok=True)
-    return tables
+    return made
 
 
 @cache
@@ -161,4 +333,6 @@ def build_parser(*, disk_cache: bool, transformer: Any = None) -> lark.Lark:
         cache=(_cache_file(text) or False) if disk_cache else False,
         maybe_placeholders=False,
         transformer=transformer,
+        # The grammar's two conventions beyond Lark (the module docstring).
+        edit_terminals=_Conventions(words()),
     )

@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
+from .grammar import words
 from .record import Letter
 from .resources import templates_dir
-from .transform import HEADER_FIELDS
 
 if TYPE_CHECKING:
     import jinja2
@@ -237,18 +237,24 @@ def _case_rows(letter: Letter, layout: Layout) -> list[str]:
         "application_received": f"{case.application_received:%m/%d/%Y}",
         "priority": case.priority.value.capitalize(),
     }
+    labels = words().header_labels()
     if layout.shape == "published":
         # The PDF's two-column table as pypdf reads it: the right column's labels are followed
-        # by two spaces, and "Application Received:" wraps in its cell, its date below.
+        # by two spaces, and the last label wraps in its cell after its first word, its value
+        # below it.
+        def field(name: str, gap: str = " ") -> str:
+            return f"{labels[name]}:{gap}{values[name]}"
+
+        wrapping = labels["application_received"].split(" ", 1)
         return [
-            f"Case Number: {values['case_number']} ",
-            f"Date Assigned: {values['date_assigned']} Date of Injury:  {values['date_of_injury']}",
-            f"Decision Date: {values['decision_date']} UR Denial Date:  {values['ur_denial_date']}",
-            f"Priority:  {values['priority']} Application",
-            "Received: ",
+            field("case_number") + " ",
+            field("date_assigned") + " " + field("date_of_injury", "  "),
+            field("decision_date") + " " + field("ur_denial_date", "  "),
+            field("priority", "  ") + " " + wrapping[0],
+            f"{' '.join(wrapping[1:])}: ",
             values["application_received"],
         ]
-    fields = [f"{label}: {values[name]}" for name, label in HEADER_FIELDS.items()]
+    fields = [f"{label}: {values[name]}" for name, label in labels.items()]
     # Published headers pair the fields in columns, separated by a run of spaces.
     per_line = layout.header_fields_per_line
     return [

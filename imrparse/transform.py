@@ -16,12 +16,13 @@ import datetime as dt
 import re
 import threading
 from dataclasses import dataclass
+from functools import cache
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any, cast
 
 from .errors import Diagnostic, Severity
 from .facts import read_patient
-from .grammar import build_parser, lean_tables
+from .grammar import build_parser, lean_tables, words
 from .guideline import read_guideline
 from .items import read_item
 from .lalr import Fallback, LeanParser, Token
@@ -39,27 +40,24 @@ from .record import (
 if TYPE_CHECKING:
     from lark.exceptions import UnexpectedInput
 
-__all__ = ["HEADER_FIELDS", "LetterBuilder", "Reading", "read_letter"]
+__all__ = ["LetterBuilder", "Reading", "read_letter"]
 
-#: The case header's fields, in the order of the record, with the label each has in a letter.
-HEADER_FIELDS: dict[str, str] = {
-    "case_number": "Case Number",
-    "date_assigned": "Date Assigned",
-    "date_of_injury": "Date of Injury",
-    "decision_date": "Decision Date",
-    "ur_denial_date": "UR Denial Date",
-    "application_received": "Application Received",
-    "priority": "Priority",
-}
 
-# Lines that are boilerplate headings or labels: as free text they mean a section is out of
-# place (free text never starts a line with them; LETTER-FORMAT §2).
-_OUT_OF_PLACE = re.compile(
-    r"(?:HOW THE IMR FINAL DETERMINATION WAS MADE|CLINICAL CASE SUMMARY"
-    r"|IMR ISSUES, DECISIONS AND RATIONALES)$"
-    r"|(?:Claims Administrator guideline:|MAXIMUS guideline:|Decision rationale:"
-    r"|State\(s\) of Licensure:|Certification\(s\)/Specialty:)"
-)
+@cache
+def _out_of_place() -> re.Pattern[str]:
+    """A line that is one of the letter's own lines (a heading or boilerplate paragraph, whole)
+    or starts with one of its labels: as free text it means a section is out of place (free
+    text never starts a line with them; LETTER-FORMAT §2). Made from the grammar's words."""
+    found = words()
+    header = set(found.header.values())
+    whole = [re.escape(found.literal[n]) for n in sorted(found.whole_lines)]
+    labels = [
+        re.escape(text)
+        for name, text in sorted(found.literal.items())
+        if name not in found.whole_lines and name not in header
+    ]
+    return re.compile(f"(?:{'|'.join(whole)})$|(?:{'|'.join(labels)})")
+
 
 _Field = tuple[str, Any, Token]
 
@@ -170,7 +168,7 @@ class LetterBuilder:
         return " ".join(parts)
 
     def _check_in_place(self, token: Token, line: str) -> None:
-        heading = _OUT_OF_PLACE.match(line)
+        heading = _out_of_place().match(line)
         if heading is None:
             return
         phrase = heading.group(0)
@@ -189,7 +187,7 @@ class LetterBuilder:
             value = None
             self._problem(
                 "IMR401",
-                f"{HEADER_FIELDS[name]} {token.value} is not a real calendar date",
+                f"{words().header_label(name)} {token.value} is not a real calendar date",
                 token,
                 found=token.value,
                 expected="a calendar date as MM/DD/YYYY",
@@ -220,18 +218,19 @@ class LetterBuilder:
 
     def case_header(self, fields: list[_Field]) -> CaseHeader | None:
         values: dict[str, Any] = {}
+        labels = words().header_labels()
         for name, value, token in fields:
             if name in values:
                 self._problem(
                     "IMR406",
-                    f"case header field '{HEADER_FIELDS[name]}' appears more than once",
+                    f"case header field '{labels[name]}' appears more than once",
                     token,
-                    found=HEADER_FIELDS[name],
+                    found=labels[name],
                 )
                 continue
             values[name] = value
             self.header_positions.tokens[name] = token
-        missing = [label for name, label in HEADER_FIELDS.items() if name not in values]
+        missing = [label for name, label in labels.items() if name not in values]
         if missing:
             first = fields[0][2]
             self._problem(

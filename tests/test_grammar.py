@@ -7,12 +7,12 @@ import re
 
 import pytest
 
-from imrparse.grammar import GRAMMAR_FILE, parser
-from imrparse.resources import grammar_dir
+from imrparse.grammar import TERMINALS_USED, parser, words
 
-# `_NAME.2: _BREAK? "literal" ...`: a heading, boilerplate paragraph or label of the letter.
-_BOILERPLATE = re.compile(r'^_[A-Z_]+\.\d+:\s*_BREAK\?\s*"([^"]+)"', re.M)
-PHRASES = _BOILERPLATE.findall((grammar_dir() / GRAMMAR_FILE).read_text(encoding="utf-8"))
+# The letter's own lines: its headings, boilerplate paragraphs and labels (not the case
+# header's labels, which free text never meets), as the grammar words them.
+_HEADER = set(words().header.values())
+PHRASES = sorted(text for name, text in words().literal.items() if name not in _HEADER)
 FREE_TEXT = ("LINE", "PARA_LINE", "REST")
 
 
@@ -33,10 +33,26 @@ def _first_line(name: str) -> str:
     return "\nA line of free text.\n" if name == "PARA_LINE" else "A line of free text.\n"
 
 
-def test_every_heading_boilerplate_paragraph_and_label_is_checked() -> None:
-    assert len(PHRASES) == 12
-    assert "CLINICAL CASE SUMMARY" in PHRASES
-    assert "Decision rationale:" in PHRASES
+def test_the_words_of_every_part_of_the_letter_are_read_from_the_grammar() -> None:
+    found = words()
+    # Each rule the letter's words begin, and each case header field, has its words.
+    for rule in ("start", "credentials", "licensure", "specialties", "summary", "issues"):
+        assert rule in found.first
+    for rule in ("claims_administrator_guideline", "maximus_guideline", "rationale"):
+        assert found.label(rule).endswith(":")
+    assert list(found.header_labels()) == [
+        "case_number", "date_assigned", "date_of_injury", "decision_date", "ur_denial_date",
+        "application_received", "priority",
+    ]  # fmt: skip
+    assert found.opening in found.whole_lines and found.opening in found.anchors
+    assert len(PHRASES) >= 12
+
+
+def test_every_terminal_python_names_is_in_the_grammar() -> None:
+    names = {terminal.name for terminal in parser().terminals}
+    assert set(TERMINALS_USED) <= names
+    assert set(words().literal) <= names
+    assert set(words().first.values()) | set(words().header.values()) <= names
 
 
 @pytest.mark.parametrize("name", FREE_TEXT)
