@@ -15,9 +15,9 @@ from .decode import DEFAULT_MAX_BYTES, check_text, decode, too_large
 from .diagnose import diagnose, not_a_letter
 from .errors import Diagnostic, LetterError
 from .normalize import normalize
+from .parser import read_letter
 from .pdf import PdfText, is_pdf, pdf_text
 from .record import Letter
-from .transform import read_letter
 
 __all__ = [
     "Document",

@@ -188,7 +188,7 @@ class Letter:
     @classmethod
     def from_dict(cls, data: Any) -> Letter:
         """Read a record back from its JSON form; raise `RecordError` naming the bad field."""
-        return _Reader().letter(data)
+        return _RecordReader().letter(data)
 
 
 def _iso(value: dt.date | None) -> str | None:
@@ -228,7 +228,7 @@ def _determination_to_dict(d: Determination) -> dict[str, Any]:
     }
 
 
-class _Reader:
+class _RecordReader:
     """Reads the JSON form field by field, so that an error names the path of the bad field."""
 
     def letter(self, data: Any) -> Letter:

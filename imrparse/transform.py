@@ -1,9 +1,7 @@
 """Normal text to a `Letter`: one method per named rule of grammar/imr.lark.
 
-The methods run inside the parser, as it reduces each rule, so no parse tree is built:
-`read_letter` goes from normal text to the record in one pass, with the lean driver
-(`imrparse.lalr`) for a letter that conforms and with Lark (as its embedded transformer) for one
-that does not.
+The methods run inside the parser, as it reduces each rule, so no parse tree is built (the
+parser is chosen in `imrparse.parser`: the lean driver, or Lark as its embedded transformer).
 
 Slot values the grammar cannot judge (a real calendar date, each header field once, a heading
 where free text should be) are checked here, and each problem becomes a `Diagnostic` at its
@@ -14,18 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
 from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from .errors import Diagnostic, Severity
 from .facts import read_patient
-from .grammar import build_parser, lean_tables, words
+from .grammar import words
 from .guideline import read_guideline
 from .items import read_item
-from .lalr import Fallback, LeanParser, Token
+from .lalr import Token
 from .normalize import NormalText
 from .record import (
     CaseHeader,
@@ -37,10 +34,7 @@ from .record import (
     Reviewer,
 )
 
-if TYPE_CHECKING:
-    from lark.exceptions import UnexpectedInput
-
-__all__ = ["LetterBuilder", "Reading", "read_letter"]
+__all__ = ["HeaderPositions", "LetterBuilder", "token_position"]
 
 
 @cache
@@ -90,17 +84,27 @@ def _join(paragraphs: list[_Paragraph]) -> str:
     return "\n\n".join(p.text for p in paragraphs if p.text)
 
 
-class _Positions:
-    """Header fields' places in the original input, located only when a check asks (locating
-    costs more than parsing a line, and most letters never need it)."""
+def token_position(normal: NormalText, token: Token, offset: int = 0) -> tuple[int, int]:
+    """Where a token (or ``offset`` characters into it) stands in the original input."""
+    line, column = token.line or 1, (token.column or 1) + offset
+    # A token that starts a paragraph begins with the newline of the empty line before it.
+    if token.value.startswith("\n") and offset == 0:
+        line, column = line + 1, 1
+    return normal.locate(line, column)
 
-    def __init__(self, builder: LetterBuilder) -> None:
-        self.builder = builder
+
+class HeaderPositions:
+    """One letter's case header fields: their places in the original input, located only when
+    a check asks (locating costs more than parsing a line, and most letters never need it).
+    It keeps its own letter's text, so it stays right after the builder reads the next."""
+
+    def __init__(self, normal: NormalText) -> None:
+        self.normal = normal
         self.tokens: dict[str, Token] = {}
 
     def get(self, name: str, default: tuple[int, int]) -> tuple[int, int]:
         token = self.tokens.get(name)
-        return default if token is None else self.builder.position(token)
+        return default if token is None else token_position(self.normal, token)
 
 
 class LetterBuilder:
@@ -116,16 +120,12 @@ class LetterBuilder:
         self.normal = normal
         self.diagnostics: list[Diagnostic] = []
         #: Where each case header field stands in the original input, for later checks.
-        self.header_positions = _Positions(self)
+        self.header_positions = HeaderPositions(normal)
 
     # ---- helpers --------------------------------------------------------------------------
 
     def position(self, token: Token, offset: int = 0) -> tuple[int, int]:
-        line, column = token.line or 1, (token.column or 1) + offset
-        # A token that starts a paragraph begins with the newline of the empty line before it.
-        if token.value.startswith("\n") and offset == 0:
-            line, column = line + 1, 1
-        return self.normal.locate(line, column)
+        return token_position(self.normal, token, offset)
 
     def _problem(
         self,
@@ -329,59 +329,3 @@ class LetterBuilder:
             patient=read_patient(summary),
             determinations=determinations,
         )
-
-
-class _Reader(threading.local):
-    """Each thread's parsers, with its own builder inside (a builder holds one letter's state):
-    the lean driver, and Lark itself, built only when a letter needs it."""
-
-    def __init__(self) -> None:
-        self.builder = LetterBuilder()
-        self.lean: LeanParser | None
-        try:
-            self.lean = LeanParser(lean_tables(), self.builder)
-        except TypeError:  # a Lark whose tables this driver does not run
-            self.lean = None
-        self.lark: Any = None
-
-    def read(self, normal: NormalText) -> Reading:
-        builder = self.builder
-        builder.begin(normal)
-        if self.lean is not None:
-            try:
-                letter = cast(Letter, self.lean.parse(normal.text))
-                return Reading(letter, None, builder.diagnostics, builder.header_positions)
-            except Fallback:
-                builder.begin(normal)  # Lark itself says what is wrong: start over
-        from lark.exceptions import UnexpectedInput  # loaded only once a letter needs it
-
-        if self.lark is None:
-            self.lark = build_parser(disk_cache=True, transformer=builder)
-        try:
-            letter = cast(Letter, self.lark.parse(normal.text))
-        except UnexpectedInput as error:
-            return Reading(None, error, builder.diagnostics, builder.header_positions)
-        return Reading(letter, None, builder.diagnostics, builder.header_positions)
-
-
-@dataclass(frozen=True)
-class Reading:
-    """What reading one letter gave: the record, or where the text left the grammar; and the
-    problems found in the parts read before that."""
-
-    letter: Letter | None
-    error: UnexpectedInput | None
-    diagnostics: list[Diagnostic]
-    #: Where each case header field stands in the original input, for later checks.
-    header_positions: _Positions
-
-
-_reader: _Reader | None = None
-
-
-def read_letter(normal: NormalText) -> Reading:
-    """Parse normal text into its record, building it as the parser goes."""
-    global _reader
-    if _reader is None:
-        _reader = _Reader()
-    return _reader.read(normal)

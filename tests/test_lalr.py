@@ -23,8 +23,9 @@ from imrparse.errors import Diagnostic
 from imrparse.grammar import build_parser, lean_tables
 from imrparse.lalr import Fallback, LeanParser, Token, _compile
 from imrparse.normalize import normalize
+from imrparse.parser import _Parsers
 from imrparse.strategies import layouts, letters
-from imrparse.transform import LetterBuilder, _Reader
+from imrparse.transform import LetterBuilder
 
 SEED = seed_text()
 _VALID = st.one_of(
@@ -79,7 +80,7 @@ TOKENS = _Pair(_Recorder)  # every rule reduced and every token, with its line a
 
 
 def test_the_lean_driver_is_in_use_with_the_installed_lark() -> None:
-    assert isinstance(_Reader().lean, LeanParser), lark.__version__
+    assert isinstance(_Parsers().lean, LeanParser), lark.__version__
 
 
 def test_the_real_letter_reads_the_same_both_ways() -> None:

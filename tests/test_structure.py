@@ -133,3 +133,15 @@ def test_decision_word_wrapped_onto_its_own_line_is_still_the_decision() -> None
     )
     (determination,) = imrparse.parse(text).determinations
     assert (determination.item, determination.decision) == ("MRI of the knee", Decision.OVERTURNED)
+
+
+def test_a_letters_header_positions_stay_its_own_after_the_next_letter_is_read() -> None:
+    from imrparse.normalize import normalize
+    from imrparse.parser import read_letter
+
+    first = letter([Item("MRI")], header=HEADER_TWO_PER_LINE)
+    second = "\n\n\n" + letter([Item("CT")], header=HEADER_ONE_PER_LINE)
+    reading = read_letter(normalize(first))
+    before = reading.header_positions.get("priority", (0, 0))
+    read_letter(normalize(second))
+    assert reading.header_positions.get("priority", (0, 0)) == before == (4, 11)
