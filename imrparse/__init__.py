@@ -19,7 +19,6 @@ from .api import (
     parse_file,
     parse_with_warnings,
     read_document,
-    read_text,
     validate,
 )
 from .errors import CODES, Diagnostic, LetterError, Severity
@@ -77,7 +76,6 @@ __all__ = [
     "parse_file",
     "parse_with_warnings",
     "read_document",
-    "read_text",
     "render",
     "validate",
 ]

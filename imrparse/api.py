@@ -29,7 +29,6 @@ __all__ = [
     "parse_with_warnings",
     "read_document",
     "read_stream",
-    "read_text",
     "validate",
 ]
 
@@ -110,7 +109,7 @@ def load_document(data: bytes, *, max_bytes: int | None = DEFAULT_MAX_BYTES) -> 
     if is_pdf(data):
         extracted = pdf_text(data)
         return Document(extracted.text, extracted)
-    return Document(decode(data, max_bytes=max_bytes))
+    return Document(decode(data))
 
 
 def read_document(
@@ -193,12 +192,6 @@ _CHUNK = 1 << 20
 def parse_bytes(data: bytes, *, max_bytes: int | None = DEFAULT_MAX_BYTES) -> Letter:
     """Parse a letter file's bytes: a PDF, or text in UTF-8, UTF-16 with BOM, or cp1252."""
     return load_document(data, max_bytes=max_bytes).parse()
-
-
-def read_text(path: str | os.PathLike[str], *, max_bytes: int | None = DEFAULT_MAX_BYTES) -> str:
-    """A letter file's text (a PDF's extracted text). Raise `OSError` if it cannot be read,
-    `LetterError` if it holds no letter text."""
-    return read_document(path, max_bytes=max_bytes).text
 
 
 def parse_file(

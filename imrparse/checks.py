@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import Protocol
 
-from .errors import Diagnostic, Severity
+from .errors import Diagnostic, Severity, located
 from .grammar import words
 from .normalize import NormalText
 from .record import Letter
@@ -23,10 +23,7 @@ _NATURAL_ORDER = (
 
 
 def _warning(normal: NormalText, code: str, message: str, where: tuple[int, int]) -> Diagnostic:
-    line, column = where
-    return Diagnostic(
-        code, Severity.WARNING, message, line, column, excerpt=normal.source_line(line)
-    )
+    return located(normal, code, message, where, severity=Severity.WARNING)
 
 
 class Positions(Protocol):

@@ -61,16 +61,11 @@ def too_large(size: int, max_bytes: int) -> LetterError:
     )
 
 
-def decode(data: bytes, *, max_bytes: int | None = DEFAULT_MAX_BYTES) -> str:
-    """Decode a letter's bytes; raise `LetterError` (IMR1xx) when they are not text."""
-    if max_bytes is not None and len(data) > max_bytes:
-        raise too_large(len(data), max_bytes)
+def decode(data: bytes) -> str:
+    """Decode a letter's bytes; raise `LetterError` (IMR1xx) when they are not text. (Their
+    size, and whether they are a PDF, was judged before: `imrparse.api.load_document`.)"""
     if not data:
         raise _input_error("IMR101", "input is empty")
-    if data.startswith(b"%PDF-"):
-        raise _input_error(
-            "IMR107", "input is a PDF; read it with imrparse.parse_file or the imrparse command"
-        )
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         return _decode_bom(data, "utf-32")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

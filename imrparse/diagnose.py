@@ -14,7 +14,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
-from .errors import Diagnostic, Severity
+from .errors import Diagnostic, Severity, located
 from .grammar import words
 from .normalize import INVISIBLE as _INVISIBLE
 from .normalize import LINE_END, NormalText
@@ -267,17 +267,8 @@ class _Diagnoser:
         expected: str | None = None,
         found: str | None = None,
     ) -> Diagnostic:
-        original_line, original_column = self.normal.locate(line, column)
-        return Diagnostic(
-            code,
-            Severity.ERROR,
-            message,
-            original_line,
-            original_column,
-            expected=expected,
-            found=found,
-            excerpt=self.normal.source_line(original_line),
-        )
+        where = self.normal.locate(line, column)
+        return located(self.normal, code, message, where, expected=expected, found=found)
 
     def at_offset(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a character offset into the normal text."""
@@ -293,8 +284,6 @@ class _Diagnoser:
         # Here, not at the top: only a letter that fails needs Lark (imrparse.lalr).
         from lark.exceptions import UnexpectedCharacters, UnexpectedToken
 
-        if not _has_any_anchor(self.normal.text):
-            return _not_a_letter(self.normal.source_line(1))
         line, column = self._error_position(error)
         near_miss = self._near_miss(line)
         if near_miss is not None:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
 
-__all__ = ["CODES", "Diagnostic", "LetterError", "Severity"]
+__all__ = ["CODES", "Diagnostic", "LetterError", "Severity", "located"]
 
 
 class Severity(Enum):
@@ -90,6 +90,37 @@ class Diagnostic:
         if self.found is not None:
             data["found"] = self.found
         return data
+
+
+class _Lines(Protocol):
+    """The original input's lines (`imrparse.normalize.NormalText`)."""
+
+    def source_line(self, line: int) -> str: ...
+
+
+def located(
+    source: _Lines,
+    code: str,
+    message: str,
+    where: tuple[int, int],
+    *,
+    severity: Severity = Severity.ERROR,
+    expected: str | None = None,
+    found: str | None = None,
+) -> Diagnostic:
+    """The one way a problem in a letter becomes a `Diagnostic`: at ``where`` (the 1-based line
+    and column in the original input), with that line as its excerpt."""
+    line, column = where
+    return Diagnostic(
+        code,
+        severity,
+        message,
+        line,
+        column,
+        expected=expected,
+        found=found,
+        excerpt=source.source_line(line),
+    )
 
 
 class LetterError(ValueError):

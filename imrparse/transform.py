@@ -17,7 +17,7 @@ from functools import cache
 from itertools import pairwise
 from typing import Any
 
-from .errors import Diagnostic, Severity
+from .errors import Diagnostic, located
 from .facts import read_patient
 from .grammar import words
 from .guideline import read_guideline
@@ -138,19 +138,9 @@ class LetterBuilder:
         at_line_start: bool = False,
     ) -> None:
         line, column = self.position(token)
-        if at_line_start:
-            column = 1
+        where = (line, 1) if at_line_start else (line, column)
         self.diagnostics.append(
-            Diagnostic(
-                code,
-                Severity.ERROR,
-                message,
-                line,
-                column,
-                expected=expected,
-                found=found,
-                excerpt=self.normal.source_line(line),
-            )
+            located(self.normal, code, message, where, expected=expected, found=found)
         )
 
     def _text_of(self, tokens: list[Token]) -> str:

@@ -2,8 +2,8 @@
 pages joined by form feeds) both give exactly the ``.expected.json`` record; and the text
 imrparse reads from each PDF has the same lines, words and paragraph breaks as pypdf's.
 
-Each PDF is read once a test session, by `read_document`, which `read_text` and `parse_file`
-are made of.
+Each PDF is read once a test session, by `read_document`, which `parse_file` is
+made of.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pypdfium2
 import pypdfium2.raw as pdfium_c
 import pytest
 
-from imrparse import Diagnostic, Document, LetterError, Severity, read_document, read_text
+from imrparse import Diagnostic, Document, LetterError, Severity, read_document
 from imrparse.normalize import LINE_END, normalize
 
 REAL = Path(__file__).resolve().parent.parent / "corpus" / "real"
@@ -93,10 +93,6 @@ def test_a_published_pdfs_text_breaks_paragraphs_wherever_pypdfs_does(pdf: Path)
         assert ours > pypdfs
     else:
         assert ours == pypdfs
-
-
-def test_read_text_gives_the_text_a_published_pdf_is_parsed_from() -> None:
-    assert read_text(PDFS[0]) == read_document(PDFS[0]).text
 
 
 @pytest.mark.parametrize("pdf", PDFS, ids=[pdf.stem for pdf in PDFS])
