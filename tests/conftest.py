@@ -1,15 +1,11 @@
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 from hypothesis import HealthCheck, settings
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from imrparse.schema import letter_schema
 
@@ -50,6 +46,15 @@ def assert_valid_record(record: dict[str, Any]) -> None:
     """Every record a test produces must match the published JSON Schema."""
     errors = sorted(_VALIDATOR.iter_errors(record), key=lambda e: list(e.path))
     assert not errors, "; ".join(f"{list(e.path)}: {e.message}" for e in errors)
+
+
+def run_cli(*args: str, stdin: bytes | None = None, env: dict[str, str] | None = None) -> Any:
+    """The imrparse command, run in this process (click's CliRunner): its result."""
+    from click.testing import CliRunner
+
+    from imrparse.cli import main
+
+    return CliRunner().invoke(main, list(args), input=stdin, env=env)
 
 
 @pytest.fixture

@@ -149,3 +149,16 @@ def layout_only(draw: st.DrawFn) -> Mutation:
         return "\n".join(lines).replace("\n", "\r\n" if crlf else "\n")
 
     return _Named(f"layout_only({kind!r}, seed={seed}, space={space!r})", mutate)
+
+
+def valid_letters() -> st.SearchStrategy[str]:
+    """Letters to mutate: generated ones in any layout, or the real one."""
+    from layouts import seed_text
+
+    from imrparse import render
+    from imrparse.strategies import layouts, letters
+
+    return st.one_of(
+        st.builds(lambda letter, layout: render(letter, layout), letters(), layouts()),
+        st.just(seed_text()),
+    )

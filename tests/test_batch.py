@@ -15,17 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from conftest import run_cli as run
 from layouts import SEED, seed_text
 
 from imrparse import batch
-from imrparse.cli import main
 from imrparse.formats import CSV_COLUMNS
 from imrparse.generate import generate_letter
-
-
-def run(*args: str, stdin: bytes | None = None) -> Any:
-    return CliRunner().invoke(main, list(args), input=stdin)
 
 
 @pytest.fixture

@@ -8,17 +8,11 @@ from typing import Any
 
 import layouts
 import pytest
-from click.testing import CliRunner
 from conftest import assert_valid_record
+from conftest import run_cli as run
 from letters import Item, letter
 
-from imrparse.cli import main
-
 SEED = str(layouts.SEED)
-
-
-def run(*args: str, stdin: bytes | None = None) -> Any:
-    return CliRunner().invoke(main, list(args), input=stdin)
 
 
 def write_bad_letter(folder: Path) -> Path:

@@ -14,19 +14,14 @@ from typing import Any
 
 import layouts
 import pytest
-from click.testing import CliRunner
 from conftest import assert_valid_record
+from conftest import run_cli as run
 
 import imrparse.cli
-from imrparse.cli import main
 
 SEED = str(layouts.SEED)
 REAL = layouts.SEED.parent
 GENERATED = REAL.parent / "generated"
-
-
-def run(*args: str, stdin: bytes | None = None, env: dict[str, str] | None = None) -> Any:
-    return CliRunner().invoke(main, list(args), input=stdin, env=env)
 
 
 @pytest.fixture

@@ -77,9 +77,8 @@ def test_removed_section_is_reported_where_the_next_part_begins(
     original = SEED if shape == "double-spaced" else PLAIN
     text = original[: original.index(start)] + original[original.index(end) :]
     problem = first_problem(text)
-    assert problem.code in ("IMR201", "IMR203")
-    if problem.code == "IMR201":
-        assert (problem.line, problem.column) == _line_col(text, text.index(end))
+    assert problem.code == "IMR201"
+    assert (problem.line, problem.column) == _line_col(text, text.index(end))
 
 
 def test_removed_rationale_is_reported_at_the_end_of_the_letter() -> None:

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 from layouts import seed_text
-from mutations import Mutation, layout_only, structural
+from mutations import Mutation, layout_only, structural, valid_letters
 
 from imrparse import Letter, LetterError, parse, parse_bytes, render, synth
 from imrparse.grammar import build_parser
@@ -40,11 +40,7 @@ def _assert_parses_or_says_where(text: str) -> Letter | None:
         return None
 
 
-# A letter to mutate: generated in any layout, or the real one.
-_VALID = st.one_of(
-    st.builds(lambda letter, layout: render(letter, layout), letters(), layouts()),
-    st.just(SEED),
-)
+_VALID = valid_letters()
 
 
 @examples(3)

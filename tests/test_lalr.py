@@ -16,22 +16,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lark.exceptions import UnexpectedInput
 from layouts import seed_text
-from mutations import Mutation, layout_only, structural
+from mutations import Mutation, layout_only, structural, valid_letters
 
-from imrparse import guideline, items, render
+from imrparse import guideline, items
 from imrparse.errors import Diagnostic
 from imrparse.grammar import build_parser, lean_tables
 from imrparse.lalr import Fallback, LeanParser, Token, _compile
 from imrparse.normalize import normalize
 from imrparse.parser import _Parsers
-from imrparse.strategies import layouts, letters
 from imrparse.transform import LetterBuilder
 
 SEED = seed_text()
-_VALID = st.one_of(
-    st.builds(lambda letter, layout: render(letter, layout), letters(), layouts()),
-    st.just(SEED),
-)
+_VALID = valid_letters()
 
 
 class _Recorder(lark.Transformer[lark.Token, Any]):

@@ -43,18 +43,19 @@ def test_a_generated_letter_as_a_pdf_parses_back_to_its_record(letter: Letter) -
     assert parse_bytes(pdf_of_letter(letter)) == letter
 
 
-def test_letters_of_one_to_twenty_items_over_many_pages_survive_the_pdf_round_trip() -> None:
-    seen_items, seen_pages = set(), set()
-    for number in range(1, 400):
-        letter = generate_letter(21, number, codec="cp1252")[1]
-        data = pdf_of_letter(letter)
-        assert parse_bytes(data) == letter
-        seen_items.add(len(letter.determinations))
-        document = load_document(data)
-        assert document.pdf is not None
-        seen_pages.add(len(document.pdf.page_starts))
-    assert {1, 2, 3, 4, 20} <= seen_items
-    assert max(seen_pages) >= 6
+@pytest.mark.parametrize("number", [3, 4, 1, 5, 87], ids=["1 item", "2", "3", "4", "20 items"])
+def test_letters_of_one_to_twenty_items_over_many_pages_survive_the_pdf_round_trip(
+    number: int,
+) -> None:
+    # (Generated letters of seed 21: these have 1, 2, 3, 4 and 20 items; the last, 8 pages.
+    # Any other letter is the property above's business.)
+    letter = generate_letter(21, number, codec="cp1252")[1]
+    data = pdf_of_letter(letter)
+    assert parse_bytes(data) == letter
+    document = load_document(data)
+    assert document.pdf is not None
+    if len(letter.determinations) == 20:
+        assert len(document.pdf.page_starts) >= 6
 
 
 def test_the_real_letter_as_its_original_two_pages_gives_its_record() -> None:

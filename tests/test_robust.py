@@ -19,21 +19,16 @@ from typing import Any
 
 import layouts
 import pytest
-from click.testing import CliRunner
+from conftest import run_cli as run
 
 import imrparse.api
 import imrparse.atomic
 import imrparse.inputs
 from imrparse import batch
 from imrparse.atomic import AtomicFile
-from imrparse.cli import main
 
 SEED_TEXT = layouts.seed_text()
 LINUX = sys.platform.startswith("linux")
-
-
-def run(*args: str, stdin: bytes | None = None) -> Any:
-    return CliRunner().invoke(main, list(args), input=stdin)
 
 
 def imrparse_process(*args: str, **kwargs: Any) -> subprocess.Popen[str]:
