@@ -1,5 +1,5 @@
 """`python -m imrparse` runs the imrparse command."""
 
-from .cli import main
+from .entry import main
 
 main()

@@ -22,7 +22,6 @@ The Lark parser, the tables and the words are kept in a per-user cache folder be
 
 from __future__ import annotations
 
-import ast
 import marshal
 import os
 import re
@@ -31,10 +30,10 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import lalr
 from .lalr import TABLES_FORMAT, Tables, tables_from_lark
 from .resources import grammar_dir
 
@@ -182,6 +181,8 @@ def _is_terminal(value: object) -> bool:
 def _unquote(token: object) -> str:
     """A quoted Lark string's text, its escapes (such as \\n) read as Python reads them (the
     grammar's strings are written as Python's are), and its flags (``"..."i``) left out."""
+    import ast  # here: only building the words needs it
+
     body = str(token)
     return str(ast.literal_eval(body[: body.rindex('"') + 1]))
 
@@ -248,18 +249,30 @@ def _cache_file(text: str) -> str | None:
     return str(folder / f"parser-{key}.lark-cache")
 
 
+def _lark_origin() -> str:
+    """Where Lark's ``__init__.py`` is, found without importing Lark (nor importlib.util, a
+    good part of a start): the first ``lark`` package on the path."""
+    for folder in sys.path:
+        candidate = os.path.join(folder or ".", "lark", "__init__.py")
+        if os.path.isfile(candidate):
+            return candidate
+    return ""
+
+
 def _tables_key(text: str, imports: tuple[str, ...]) -> str:
     """Everything a grammar's lean tables depend on: the grammar as Lark reads it (``text``),
-    the files it imports, the tables' format, the Python that wrote them (marshal's format) and
-    the Lark that built them (found by its files, without importing it)."""
-    spec = find_spec("lark")
-    origin = spec.origin if spec is not None and spec.origin else ""
+    the files it imports, the tables' format, the driver's own source, the Python that wrote
+    them (marshal's format) and the Lark that built them (found by its files, without
+    importing it)."""
+    origin = _lark_origin()
     try:
         stamp = os.stat(origin).st_mtime_ns if origin else 0
     except OSError:
         stamp = 0
     imported = [(grammar_dir() / name).read_text(encoding="utf-8") for name in imports]
-    return "\0".join([str(TABLES_FORMAT), sys.version, origin, str(stamp), text, *imported])
+    # The driver that runs the tables: tables another version of it wrote are made again.
+    driver = Path(lalr.__file__).read_text(encoding="utf-8")
+    return "\0".join([str(TABLES_FORMAT), sys.version, origin, str(stamp), driver, text, *imported])
 
 
 @cache

@@ -262,3 +262,27 @@ def test_a_one_file_command_given_a_directory_says_so(command: str, tmp_path: Pa
         result.stderr
         == f"imrparse: error: '{tmp_path}' is a directory; this command takes one file\n"
     )
+
+
+def test_the_short_path_for_one_letter_prints_what_the_command_line_prints(
+    tmp_path: Path,
+) -> None:
+    import subprocess
+    import sys
+
+    def imrparse(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "imrparse", *args]
+        return subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
+
+    # A conforming letter (the short path), one with a warning, and a file named like a
+    # command (never the short path): each as the command line itself says it.
+    warned = str(layouts.SEED.parent / "CM16-0219557.txt")
+    (tmp_path / "schema").write_text(layouts.seed_text())
+    for args in ([SEED], [warned], ["schema"]):
+        short, full = imrparse(*args), run(*args)
+        assert (short.returncode, short.stdout, short.stderr) == (
+            full.exit_code,
+            full.stdout,
+            full.stderr,
+        )
+    assert "$schema" in imrparse("schema").stdout
