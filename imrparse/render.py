@@ -281,17 +281,39 @@ def _paragraph_lines(text: str) -> Iterator[_Line]:
 def _pages(lines: list[_Line], page_lines: int) -> list[list[_Line]]:
     """Cut lines into pages. Pages may break mid-paragraph, as real ones do; but never right
     before or after the empty line between two paragraphs: an empty line at a page's edge is
-    a tool's page end, not a paragraph break (LETTER-FORMAT §3), so a page ends a line or two
-    early instead."""
+    a tool's page end, or a footer's margin, not a paragraph break (LETTER-FORMAT §3). So a page
+    ends a line or two early instead; and where every line nearby is a paragraph of its own,
+    a line is cut in two, as pages cut sentences."""
+    lines = list(lines)
     pages: list[list[_Line]] = []
     start = 0
     while start < len(lines):
         end = start + page_lines
         while start + 1 < end < len(lines) and "" in (lines[end], lines[end - 1]):
             end -= 1
+        if end < len(lines) and "" in (lines[end], lines[end - 1]):
+            cut = _cut_a_line(lines, start, min(start + page_lines, len(lines)))
+            if cut is not None:
+                end, first, rest = cut
+                pages.append([*lines[start:end], first])
+                lines[end] = rest
+                start = end
+                continue
         pages.append(lines[start:end])
         start = end
     return pages or [[]]
+
+
+def _cut_a_line(lines: list[_Line], start: int, stop: int) -> tuple[int, str, str] | None:
+    """The last line in ``lines[start:stop]`` that can be cut in two at a space (where the
+    reader will join its halves with one again), and the halves: the place for a page break
+    when no break between lines keeps away from a paragraph break."""
+    for index in range(stop - 1, start - 1, -1):
+        words = [_Piece(word, False) for word in lines[index].split(" ")]
+        for cut in range(len(words) - 1, 0, -1):
+            if _may_break_before(words[cut - 1], words[cut]):
+                return index, _joined(words[:cut]), _joined(words[cut:])
+    return None
 
 
 def _write_pages(pages: list[list[_Line]], layout: Layout) -> str:

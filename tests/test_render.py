@@ -102,3 +102,18 @@ def test_a_layout_that_cannot_hold_a_letter_is_refused(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         Layout("plain", **options)  # type: ignore[arg-type]
+
+
+def test_pages_of_one_line_paragraphs_break_inside_a_line_never_beside_a_paragraph_break() -> None:
+    from imrparse.render import _pages
+
+    # (Found by the thorough round trip: one-line paragraphs on ten-line pages with footers;
+    # a page of nothing but a paragraph break lost it beside its footer.)
+    lines = []
+    for number in range(12):
+        lines += [f"Item {number} was requested: Upheld", ""]
+    pages = _pages(lines[:-1], 4)
+    for page in pages:
+        assert page[0] != "" and page[-1] != ""
+    rejoined = " ".join(" ".join(page) for page in pages).replace("  ", "\n")
+    assert rejoined.split("\n") == [line for line in lines[:-1] if line]
