@@ -46,6 +46,7 @@ __all__ = [
     "Words",
     "build_parser",
     "cached_tables",
+    "first_words",
     "grammar_text",
     "lean_tables",
     "parser",
@@ -168,6 +169,44 @@ def _read_words() -> Words:
         if leading is not None and terminals.index(leading) <= 1:
             first[str(name)] = str(leading)
     return Words(literal, frozenset(whole_lines), first, header)
+
+
+def first_words(file: str, rule: str) -> tuple[str, ...]:
+    """The words each alternative of ``rule`` in the grammar ``file`` (of grammar/) begins with,
+    read from Lark's own definitions (and kept in the per-user cache): so the Python that looks
+    for where a rule begins keeps no copy of them."""
+    text = (grammar_dir() / file).read_text(encoding="utf-8")
+    name = f"{file.removesuffix('.lark')}-{rule}-first"
+    data = _cached(name, text, (), lambda: {"words": sorted(_first_words(file, text, rule))})
+    return tuple(data["words"])
+
+
+def _first_words(file: str, text: str, rule: str) -> set[str]:
+    from lark.load_grammar import GrammarBuilder
+
+    builder = GrammarBuilder(False, [str(grammar_dir())])
+    builder.load_grammar(text, file)
+    grammar = builder.build()
+    rules = {name: tree for name, _, tree, *_ in grammar.rule_defs}
+    terminals = {name: tree for name, (tree, _) in grammar.term_defs}
+
+    def first(tree: Any) -> set[str]:
+        kind = getattr(tree, "data", None)
+        if kind in ("expansions", "alias"):
+            found: set[str] = set()
+            for child in tree.children:
+                if getattr(child, "data", None) in ("expansion", "expansions", "alias"):
+                    found |= first(child)
+            return found
+        if kind in ("expansion", "value", "expr", "literal"):
+            return first(tree.children[0])
+        if _is_string(tree):
+            return {_unquote(tree)}
+        if _is_terminal(tree):
+            return first(terminals[tree.name])
+        return first(rules[tree.name])  # a rule (NonTerminal)
+
+    return first(rules[rule])
 
 
 def _is_string(value: object) -> bool:

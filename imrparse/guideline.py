@@ -22,20 +22,24 @@ error: no diagnostics are made for guideline text.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
+from .grammar import first_words
 from .record import Basis, Citation, CitationSource, Guideline
 from .slots import SlotGrammar
 
 __all__ = ["read_guideline"]
 
-# Where statements start (grammar/guideline.lark, top): at a paragraph break, and at a space
-# where an opener follows (a period before it stays with the statement before). The openers
-# are the first words of `start`'s alternatives in the grammar.
-_STATEMENT_BREAK = re.compile(
-    r"\n\n| (?=Decision based on |The Claims Administrator |The Expert Reviewer )"
-)
+
+@cache
+def _statement_break() -> re.Pattern[str]:
+    """Where statements start (grammar/guideline.lark, top): at a paragraph break, and at a
+    space where an opener follows (a period before it stays with the statement before). The
+    openers are the words `start`'s alternatives begin with, read from the grammar."""
+    openers = "|".join(re.escape(words) for words in first_words("guideline.lark", "start"))
+    return re.compile(rf"\n\n| (?=(?:{openers}))")
+
 
 #: What one statement says: its citations, or the basis a fixed sentence states.
 Statement = tuple[Citation, ...] | Basis
@@ -96,7 +100,7 @@ def read_statement(statement: str) -> Statement | None:
 
 def statements(text: str) -> list[str]:
     """A guideline text cut into statements (grammar/guideline.lark, top); empty ones left out."""
-    return [piece for piece in _STATEMENT_BREAK.split(text) if piece]
+    return [piece for piece in _statement_break().split(text) if piece]
 
 
 def read_guideline(text: str) -> Guideline:

@@ -14,10 +14,6 @@ from .slots import SlotGrammar
 
 __all__ = ["read_item"]
 
-# Forms 2 and 3 both begin "<O> was the original request. "; a paragraph without it is form 1,
-# and is not handed to the parser at all (nearly every item).
-_FORMS_2_AND_3 = " was the original request. "
-
 
 class _ItemBuilder:
     """One method per rule of grammar/item.lark (tokens read by ``.value``, which Lark's tokens
@@ -48,7 +44,6 @@ GRAMMAR = SlotGrammar("item.lark", _ItemBuilder())
 def read_item(text: str) -> tuple[str, Authorization | None]:
     """The item and its partial authorization, from the item paragraph's text without its
     ": <decision>"."""
-    if _FORMS_2_AND_3 not in text:
-        return text, None
+    # (A paragraph in neither form fails at the grammar's first token: about 3 µs.)
     read: tuple[str, Authorization] | None = GRAMMAR.read(text)
     return (text, None) if read is None else read
