@@ -45,6 +45,15 @@ class _DefaultToParse(click.Group):
             args = ["parse", *args]
         return super().parse_args(ctx, args)
 
+    def invoke(self, ctx: click.Context) -> Any:
+        # Ctrl-C before a command began its own handling of it (while it starts up) ends the
+        # run with 130 all the same, not with click's "Aborted!" and 1.
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            _fail("interrupted")
+            _end(exitcodes.INTERRUPTED)
+
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         super().format_options(ctx, formatter)
         command = self.commands["parse"]

@@ -16,6 +16,14 @@ _COMMANDS = frozenset({"parse", "validate", "schema", "render", "fmt", "generate
 
 
 def main() -> None:
+    try:
+        _main()
+    except KeyboardInterrupt:  # (before the command line's own handling of it began)
+        sys.stderr.write("imrparse: error: interrupted\n")
+        sys.exit(130)
+
+
+def _main() -> None:
     args = sys.argv[1:]
     if len(args) == 1 and args[0] not in _COMMANDS and not args[0].startswith("-"):
         output = _record_of(args[0]) if os.path.isfile(args[0]) else None

@@ -205,6 +205,20 @@ def test_ctrl_c_ends_validate_with_130_and_no_traceback(letters_dir: Path) -> No
     assert "Traceback" not in stderr and "Aborted" not in stderr
 
 
+def test_ctrl_c_while_a_command_starts_up_also_ends_with_130(
+    letters_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # (Before its own handling of Ctrl-C began, click said "Aborted!" and exited with 1: seen
+    # when the test above sent its SIGINT to a run slow to start on a busy machine.)
+    def interrupted(*args: Any, **kwargs: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(imrparse.cli, "_Run", interrupted)
+    result = run("validate", str(letters_dir))
+    assert result.exit_code == 130
+    assert result.stderr == "imrparse: error: interrupted\n"
+
+
 # ---- 7. diagnostics that say what is wrong, where ----------------------------------------
 
 
