@@ -15,10 +15,17 @@ import re
 from .errors import Diagnostic, LetterError, Severity
 from .normalize import LINE_END
 
-__all__ = ["DEFAULT_MAX_BYTES", "check_text", "decode", "too_large"]
+__all__ = ["DEFAULT_MAX_BYTES", "MAX_LINES", "check_text", "decode", "too_large"]
 
 #: Inputs larger than this are refused unless the caller raises the limit (10 MB).
 DEFAULT_MAX_BYTES = 10_000_000
+#: Lines that hold anything (empty lines are not counted) a letter's text may have. The
+#: published letters have 50 to 430; reading each line costs a few microseconds, so that 10 MB
+#: of one-letter lines (3.3 million) took 4 to 10 seconds and up to 850 MB (issue 13, item 6).
+#: Half a million is read in about 2 seconds, whatever the lines are.
+MAX_LINES = 500_000
+# What ends a line or a page (LETTER-FORMAT §3).
+_BREAK = re.compile("\r\n|[\r\n\f]")
 
 # How much of the input the binary sniffing looks at: enough to judge, cheap on huge inputs.
 _SNIFF = 8192
@@ -161,3 +168,13 @@ def check_text(text: str) -> None:
         )
     if body.isspace():
         raise _input_error("IMR102", "input holds only whitespace")
+    if body.count("\n") + body.count("\r") + body.count("\f") >= MAX_LINES:
+        pieces = _BREAK.split(body)
+        lines = len(pieces) - pieces.count("")
+        del pieces
+        if lines > MAX_LINES:
+            raise _input_error(
+                "IMR106",
+                f"input has {lines:,} lines that are not empty, over the limit of "
+                f"{MAX_LINES:,} (a letter has a few hundred)",
+            )

@@ -224,14 +224,40 @@ def _callback(builder: object, rule: _RuleSpec) -> Callable[[list[Any]], Any]:
     whole = method if method is not None and not expand_single else build
     if kept is None:
         return whole
+    if whole is build and method is None and default is None and kept[:1] == [(0, True)]:
+        # A step of a repetition (``_x_plus: _x_plus x``, left-recursive as Lark makes it):
+        # the node of the steps so far grows by this one's children and stands for the rule.
+        # Copying its list at every step made reading N paragraphs cost N²/2 steps (issue 13,
+        # item 6). The node is used up here: a value on the stack goes to one reduction only.
+        rest = kept[1:]
+
+        def grown(children: list[Any]) -> Any:
+            node: _Node = children[0]
+            passed = node.children
+            for index, inline in rest:
+                if inline:
+                    passed += children[index].children
+                else:
+                    passed.append(children[index])
+            node.data = name
+            return node
+
+        return grown
 
     def filtered(children: list[Any]) -> Any:
         passed: list[Any] = []
         for index, inline in kept:
-            if inline:
+            if not inline:
+                passed.append(children[index])
+            elif passed:
                 passed += children[index].children
             else:
-                passed.append(children[index])
+                # A repetition is left-recursive (``_x_plus: _x_plus x``): its node comes
+                # first, so take its list over instead of copying it. Copying made reading N
+                # paragraphs cost N²/2 steps (issue 13, item 6); the node is used up here (each
+                # value on the stack is passed to one reduction only), as Lark's own
+                # ChildFilterLALR does.
+                passed = children[index].children
         return whole(passed)
 
     return filtered

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import operator
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
@@ -133,10 +134,12 @@ _TEXT, _EMPTY, _SPACE, _FOOTER, _PAGE = "T", "E", "S", "F", "P"
 _EMPTY_OR_SPACE = "ES"
 # Two segments, neither empty, one after the other: the text is not double-spaced.
 _TOUCHING = re.compile("[^E][^E]")
-# A page break with the blank lines beside it.
-_PAGE_EDGE = re.compile("[ES]*P[ES]*")
-# A page break with the empty lines beside it.
-_PAGE_GAP = re.compile("E*PE*")
+# A run of blank lines and page breaks. (Found run by run, and then asked whether a page break
+# is in it: a pattern such as "[ES]*P[ES]*" tries again from every blank line of a run that holds
+# no page break, which made 100,000 newlines at a letter's end cost minutes: issue 13, item 6.)
+_BLANK_RUN = re.compile("[ESP]+")
+# A run of blank segments long enough for a few of them to stand for it (`_segment_order`).
+_LONG_BLANK_RUN = re.compile("[ES]{6,}")
 
 
 @dataclass(frozen=True)
@@ -278,8 +281,24 @@ class NormalText:
     def starts_a_line_before(self, phrase: str, offset: int) -> bool:
         """Whether ``phrase`` (its words apart by any whitespace, as a wrapped line has them)
         starts a line of ``text`` before ``offset``: a heading or label that came already."""
-        words = r"\s".join(re.escape(word) for word in phrase.split(" "))
-        return re.search(r"(?:^|\n)" + words, self.text[:offset]) is not None
+        ends = self._first_line_start_ends
+        end = ends.get(phrase)
+        if end is None:
+            # Where the phrase first starts a line is found once, in the whole text: every
+            # match is as long as the first (or one longer), so some match ends by ``offset``
+            # exactly when the first does. (Searching the text up to each offset anew, for
+            # each heading out of place, cost minutes on a text holding 400,000 of them:
+            # issue 13, item 6.)
+            words = r"\s".join(re.escape(word) for word in phrase.split(" "))
+            found = re.search(r"(?:^|\n)" + words, self.text)
+            end = ends[phrase] = len(self.text) + 1 if found is None else found.end()
+        return end <= offset
+
+    @cached_property
+    def _first_line_start_ends(self) -> dict[str, int]:
+        """For each phrase `starts_a_line_before` was asked about, where in ``text`` its first
+        start of a line ends (past the end of ``text`` when it starts none)."""
+        return {}
 
     def source_line(self, line: int) -> str:
         """The original input's line ``line`` (1-based), or ``""`` past its end."""
@@ -290,7 +309,7 @@ def _is_double_spaced(kinds: str) -> bool:
     """No two segments touch, at least two hold text, and some gap is wider than one empty
     line (two empty lines running, or a line of spaces). A page break with the empty lines
     beside it counts as one empty line."""
-    kinds = _PAGE_GAP.sub(_EMPTY, kinds)
+    kinds = _page_gaps_as_empty_lines(kinds)
     return (
         _TOUCHING.search(kinds) is None
         and kinds.count(_TEXT) >= 2
@@ -298,16 +317,52 @@ def _is_double_spaced(kinds: str) -> bool:
     )
 
 
-def _undouble(kinds: str) -> list[int]:
+def _page_gaps_as_empty_lines(kinds: str) -> str:
+    """Each page break, with the empty lines beside it, as one empty line; an empty line
+    between two page breaks goes with the first. (What ``re.sub("E*PE*", "E", kinds)`` gives,
+    without its cost: that pattern tried again from every empty line of a run with no page
+    break after it, quadratic in the run: issue 13, item 6.)"""
+    if _PAGE not in kinds:
+        return kinds
+    first, *middle, last = kinds.split(_PAGE)
+    parts = [first.rstrip(_EMPTY), *(part.strip(_EMPTY) for part in middle), last.lstrip(_EMPTY)]
+    return _EMPTY.join(parts)
+
+
+def _segment_order(kinds: str) -> Sequence[int]:
+    """The segments the steps below look at: all of them, except that of a run of more than
+    five blank ones only its first two, its first line of spaces and its last two are kept.
+
+    What the steps make of a run of blank segments depends only on what stands beside it,
+    whether it holds a line of spaces, and whether anything of it is left after its first
+    empty line is dropped (double spacing), which is so for any run of two or more. The index
+    of each of ten million empty lines, in a list, took 660 MB (issue 13, item 6)."""
+    order: list[int] = []
+    done = 0
+    for run in _LONG_BLANK_RUN.finditer(kinds):
+        start, end = run.span()
+        order += range(done, start + 2)
+        space = kinds.find(_SPACE, start + 2, end - 2)
+        if space >= 0:
+            order.append(space)
+        order += range(end - 2, end)
+        done = end
+    if not done:
+        return range(len(kinds))
+    order += range(done, len(kinds))
+    return order
+
+
+def _undouble(kinds: str, order: Sequence[int]) -> list[int]:
     """The segments left when the empty line after each other segment is dropped."""
     return [
         index
-        for index, kind in enumerate(kinds)
-        if kind != _EMPTY or index == 0 or kinds[index - 1] == _EMPTY
+        for index in order
+        if kinds[index] != _EMPTY or index == 0 or kinds[index - 1] == _EMPTY
     ]
 
 
-def _drop_footers(kinds: str, order: list[int]) -> list[int]:
+def _drop_footers(kinds: str, order: Sequence[int]) -> list[int]:
     """Without the footer segments, and the blank lines that only separate a footer from the
     text or from a page break (those just above it and just below it)."""
     kept: list[int] = []
@@ -326,17 +381,19 @@ def _drop_footers(kinds: str, order: list[int]) -> list[int]:
     return kept
 
 
-def _drop_page_breaks(kinds: str, order: list[int]) -> list[int]:
+def _drop_page_breaks(kinds: str, order: Sequence[int]) -> list[int]:
     """Without the page breaks, and the empty lines beside them: a tool's page end, not a line
     of the page (lines of spaces stay: pypdf's empty lines of the page)."""
     kept_kinds = "".join([kinds[index] for index in order])
     dropped: set[int] = set()
-    for edge in _PAGE_EDGE.finditer(kept_kinds):
-        dropped.update(
-            position
-            for position in range(edge.start(), edge.end())
-            if kept_kinds[position] != _SPACE
-        )
+    # A page break with the blank lines beside it: a run of them that holds a page break.
+    for edge in _BLANK_RUN.finditer(kept_kinds):
+        if _PAGE in edge.group():
+            dropped.update(
+                position
+                for position in range(edge.start(), edge.end())
+                if kept_kinds[position] != _SPACE
+            )
     return [index for position, index in enumerate(order) if position not in dropped]
 
 
@@ -354,12 +411,14 @@ def normalize(text: str) -> NormalText:
         source_lines.pop()
     segments = _Segments.of(text, source_lines)
     kinds, cleaned, raws = segments.kinds, segments.cleaned, segments.raws
-    order = _undouble(kinds) if _is_double_spaced(kinds) else list(range(len(kinds)))
+    order = _segment_order(kinds)
+    if _is_double_spaced(kinds):
+        order = _undouble(kinds, order)
     if _FOOTER in kinds:
         order = _drop_footers(kinds, order)
     if _PAGE in kinds:
         order = _drop_page_breaks(kinds, order)
-    kept = "".join([kinds[index] for index in order])
+    kept = kinds if isinstance(order, range) else "".join([kinds[index] for index in order])
     # Which text segments make the lines, and what separates each from the next: a
     # paragraph break where a breaking blank line comes between, nothing where a soft hyphen
     # ends the line (the word goes on), else a line end.

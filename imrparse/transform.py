@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from itertools import pairwise
 from typing import Any
@@ -54,6 +54,10 @@ def _out_of_place() -> re.Pattern[str]:
 
 
 _Field = tuple[str, Any, Token]
+
+
+#: Problems listed for one letter at most: the last of them says how many more were found.
+MAX_LISTED = 100
 
 
 @dataclass
@@ -118,9 +122,22 @@ class LetterBuilder:
     def begin(self, normal: NormalText) -> None:
         """Forget the last letter; build the next from ``normal``."""
         self.normal = normal
-        self.diagnostics: list[Diagnostic] = []
+        self._listed: list[Diagnostic] = []
+        #: Problems found past the first `MAX_LISTED`: counted, not located.
+        self.unlisted = 0
         #: Where each case header field stands in the original input, for later checks.
         self.header_positions = HeaderPositions(normal)
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """The problems found so far, `MAX_LISTED` at most: if there were more, the last one
+        listed says how many."""
+        if not self.unlisted:
+            return self._listed
+        *listed, last = self._listed
+        more = f"{self.unlisted:,} more problem{'s' if self.unlisted > 1 else ''}"
+        note = f" (and {more} after this one, not listed: at most {MAX_LISTED} are)"
+        return [*listed, replace(last, message=last.message + note)]
 
     # ---- helpers --------------------------------------------------------------------------
 
@@ -137,9 +154,14 @@ class LetterBuilder:
         expected: str | None = None,
         at_line_start: bool = False,
     ) -> None:
+        if len(self._listed) >= MAX_LISTED:
+            # Locating a problem costs more than reading a line: a text of a million headings
+            # out of place would take minutes to list them all (issue 13, item 6).
+            self.unlisted += 1
+            return
         line, column = self.position(token)
         where = (line, 1) if at_line_start else (line, column)
-        self.diagnostics.append(
+        self._listed.append(
             located(self.normal, code, message, where, expected=expected, found=found)
         )
 

@@ -95,6 +95,33 @@ def test_every_generated_letter_reads_the_same_both_ways(text: str) -> None:
         assert lean == pair.read_with_lark(text)
 
 
+def _with_paragraphs(count: int) -> str:
+    """The seed with ``count`` more one-line paragraphs in its clinical case summary (issue 13,
+    item 6)."""
+    cut = SEED.index("The injured worker is a 57 year old female")
+    return SEED[:cut] + "Short.\n\n \n\n" * count + SEED[cut:]
+
+
+def test_a_summary_of_thousands_of_paragraphs_reads_the_same_both_ways() -> None:
+    # (Each step of the repetition takes the node of the steps before over, where it once
+    # copied its children: the same children, in the same order.)
+    text = _with_paragraphs(2_000)
+    for pair in (RECORDS, TOKENS):
+        lean = pair.read_lean(text)
+        assert lean is not None
+        assert lean == pair.read_with_lark(text)
+
+
+@pytest.mark.slow
+def test_a_summary_of_160000_paragraphs_reads_the_same_both_ways() -> None:
+    # (Records only: the token recorder's trees copy each repetition's children at every step,
+    # which is quadratic by itself.)
+    text = _with_paragraphs(160_000)
+    lean = RECORDS.read_lean(text)
+    assert lean is not None
+    assert lean == RECORDS.read_with_lark(text)
+
+
 @examples(1)
 @given(_VALID, st.one_of(structural(), layout_only()))
 def test_a_mangled_letter_reads_the_same_or_is_left_to_lark(text: str, mutate: Mutation) -> None:
