@@ -38,6 +38,7 @@ CODES: dict[str, str] = {
     "IMR110": "another kind of IMR letter, not a Final Determination Letter",
     "IMR111": "input could not be read (an I/O problem, not the letter's)",
     "IMR112": "the worker process reading the letter died",
+    "IMR113": "PDF over its budget (pages, objects, text, time, memory)",
     "IMR201": "a required part of the letter is missing",
     "IMR202": "unexpected text",
     "IMR203": "item line without a decision",

@@ -12,29 +12,49 @@ page's first line, so the text remembers the line *and column* each page starts 
 diagnostic names the page, the line on that page and the column on that line.
 
 A PDF that cannot give a letter's text gets its own message: damaged or truncated (IMR107),
-encrypted (IMR108), or with no text layer at all, a scan that needs OCR first (IMR109).
+encrypted (IMR108), or with no text layer at all, a scan that needs OCR first (IMR109). A PDF
+that would cost more to read than any letter does (pages, objects on a page, characters of text,
+time, memory: `imrparse.pdfium.Budget`) is refused with IMR113, saying which limit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from .errors import Diagnostic, LetterError, Severity
 from .normalize import LINE_END
 
+if TYPE_CHECKING:
+    from .pdfium import Budget
+
 __all__ = ["PAGE_BREAK", "PdfText", "is_pdf", "pdf_text"]
 
-# A PDF starts with "%PDF-", possibly after some junk (readers look in the first 1 KB).
+# Where a PDF's header "%PDF-" may stand: PDF readers (PDFium among them) look for it in the
+# first kilobyte, since some tools put junk before it (a mail or HTTP header, a MacBinary one).
 _HEADER_WINDOW = 1024
+# What a PDF holds beyond its header: objects (each ends with "endobj", and a PDF cut short
+# keeps those before the cut), or the end-of-file marker (a damaged body may have no whole
+# object). No letter's text holds either.
+_BODY_MARKS = (b"endobj", b"%%EOF")
 
 #: What joins the pages' texts: a form feed alone (a page's text ends with its line end).
 PAGE_BREAK = "\f"
 
 
 def is_pdf(data: bytes) -> bool:
-    """Whether these bytes are a PDF, by content rather than by file name."""
-    return b"%PDF-" in data[:_HEADER_WINDOW]
+    """Whether these bytes are a PDF, by content rather than by file name.
+
+    A file that starts with "%PDF-" is a PDF (as file(1) has it), even one cut short right
+    after. Further on in its first kilobyte, where PDF readers look for the header behind junk
+    (a mail or HTTP header), "%PDF-" makes a PDF only when a PDF's body follows it: "endobj"
+    or "%%EOF". A text letter may quote the header early (a file name, a line about an
+    attachment) and is text (issue 13, item 9)."""
+    header = data.find(b"%PDF-", 0, _HEADER_WINDOW + len(b"%PDF-"))
+    if header <= 0:
+        return header == 0
+    return any(data.find(mark, header) >= 0 for mark in _BODY_MARKS)
 
 
 @dataclass(frozen=True)
@@ -101,18 +121,22 @@ def _error(code: str, message: str) -> LetterError:
     return LetterError([Diagnostic(code, Severity.ERROR, message, 1, 1)])
 
 
-def pdf_text(data: bytes) -> PdfText:
-    """Extract a PDF's text. Raise `LetterError` (IMR107-IMR109) when it has none to give."""
+def pdf_text(data: bytes, *, budget: Budget | None = None) -> PdfText:
+    """Extract a PDF's text. Raise `LetterError` (IMR107-IMR109) when it has none to give, and
+    IMR113 when reading it would cost more than ``budget`` (by default
+    `imrparse.pdfium.DEFAULT_BUDGET`)."""
     if b"%%EOF" not in data[-2048:]:
         raise _error(
             "IMR107",
             "the PDF is truncated (it does not end with %%EOF): download or copy it again",
         )
-    from .pdfium import PdfProblem, page_texts  # here: text letters never need PDFium
+    from .pdfium import DEFAULT_BUDGET, PdfProblem, page_texts  # (text letters never need it)
 
     try:
-        pages = page_texts(data)
+        pages = page_texts(data, budget or DEFAULT_BUDGET)
     except PdfProblem as problem:
+        if problem.kind == "budget":
+            raise _error("IMR113", str(problem)) from None
         if problem.kind == "password":
             raise _error(
                 "IMR108",

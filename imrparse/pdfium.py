@@ -21,19 +21,43 @@ puts U+FFFE for the hyphen) is given back as the two lines, the first ending in 
 page shows them; the normalizer joins them (LETTER-FORMAT §3, hyphens).
 
 PDFium is not thread-safe: every call into it holds one lock.
+
+A PDF has a budget (`Budget`; issue 13, item 5): a few kilobytes of PDF can make PDFium inflate
+gigabytes, draw millions of objects or read a hundred thousand pages, and one call into PDFium
+cannot be stopped once it has begun. So:
+
+- what PDFium can tell before the work is checked before it: the page count before any page is
+  read, a page's objects (drawn by `FPDF_LoadPage`) before its text page is built (the text
+  page is what costs most), a page's characters before its text is copied out, the letter's
+  characters so far, and the time so far before each page;
+- on Linux the whole reading runs in a child process (a fork of this one), with its address
+  space limited to `Budget.memory` more than this process's and killed at `Budget.seconds`: so
+  whatever a single PDFium call does (inflate a stream, expand forms drawn inside forms) is
+  bounded too. PDFium's API gives no stream's length or filter before it decodes it, so without
+  the child (another system, or a fork refused) the memory and the time of one call are not
+  bounded: only the checks between calls are.
 """
 
 from __future__ import annotations
 
 import ctypes
+import faulthandler
+import gc
+import json
+import os
 import re
+import select
+import signal
 import statistics
+import sys
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
+from typing import Any, NoReturn
 
-__all__ = ["BLANK_LINE_GAP", "PdfProblem", "page_texts"]
+__all__ = ["BLANK_LINE_GAP", "DEFAULT_BUDGET", "Budget", "PdfProblem", "page_texts"]
 
 #: How far (in line pitches) a baseline must move down from the line before for an empty line
 #: to stand between them. Body lines are one pitch apart and an empty line makes two; the
@@ -72,9 +96,38 @@ _ERRORS = {
 _LOCK = threading.Lock()
 
 
+@dataclass(frozen=True)
+class Budget:
+    """What reading one PDF may cost. Each limit is far above what a letter needs: the 49
+    published letters have 2 to 10 pages, at most 297 objects and 3,927 characters on a page
+    and 27,113 in all, and each is read in about 10 ms (docs/ERRORS.md, IMR113)."""
+
+    #: Pages: a letter has 1 to 12 (ten items would take about 20).
+    pages: int = 100
+    #: Objects `FPDF_LoadPage` draws on one page, before its text page is built (building it
+    #: for five million objects took 43 seconds and 11 GB): a page drawn a glyph at a time has
+    #: a few thousand.
+    objects_per_page: int = 20_000
+    #: Characters of text on one page: a full page of 6-point type holds about 20,000.
+    chars_per_page: int = 100_000
+    #: Characters of text in the whole PDF: ten full pages of small type.
+    chars: int = 1_000_000
+    #: Seconds for reading the whole PDF, so that a letter is answered within the 5 seconds
+    #: promised for any input of 10 MB (README, Performance) with time to parse its text.
+    seconds: float = 3.0
+    #: Bytes of memory the reading may take beyond what the process held before it (on Linux,
+    #: where it runs in a child process: see the module docstring). A published letter takes
+    #: about 5 MB; this leaves a process of 200 MB within the 500 MB promised for any input.
+    memory: int = 256 * 2**20
+
+
+DEFAULT_BUDGET = Budget()
+
+
 class PdfProblem(Exception):
     """PDFium could not read the document. ``kind`` is "password" (it needs a user password),
-    "security" (an encryption PDFium does not support) or "damaged"."""
+    "security" (an encryption PDFium does not support), "damaged", or "budget" (reading it
+    would cost more than its `Budget`: the message says which limit)."""
 
     def __init__(self, kind: str, detail: str) -> None:
         super().__init__(detail)
@@ -95,24 +148,260 @@ class _Page:
     edge_spaces: list[float]
 
 
-def page_texts(data: bytes) -> list[str]:
+def page_texts(data: bytes, budget: Budget = DEFAULT_BUDGET) -> list[str]:
     """Each page's text, one PDF line per line, a line holding one space for an empty line of
-    the page. Raise `PdfProblem` when PDFium cannot open the document."""
-    import pypdfium2  # here: text letters never need it
+    the page. Raise `PdfProblem` when PDFium cannot open the document, or reading it would
+    cost more than ``budget``."""
+    # PDFium is loaded here (text letters never need it), before any fork: a child would
+    # otherwise load it anew for each PDF.
+    import pypdfium2  # noqa: F401
 
+    deadline = time.monotonic() + budget.seconds
+    if _ISOLATE:
+        try:
+            return _read_in_child(data, budget, deadline)
+        except _NoChild:
+            pass
     with _LOCK:
-        try:
-            document = pypdfium2.PdfDocument(data)
-        except pypdfium2.PdfiumError as error:
-            raise _problem(error) from None
-        try:
-            pages = [_read_page(document, index) for index in range(len(document))]
-        except pypdfium2.PdfiumError as error:
-            raise PdfProblem("damaged", f"PDFium: {error}") from None
-        finally:
-            document.close()
+        return _read(data, budget, deadline)
+
+
+def _read(
+    data: bytes,
+    budget: Budget,
+    deadline: float,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[str]:
+    """`page_texts` in this process (call it holding `_LOCK`, or in the child); ``progress``
+    is told each page's index, and the page count, before the page is read."""
+    import pypdfium2
+
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as error:
+        raise _problem(error) from None
+    try:
+        count = len(document)
+        if count > budget.pages:
+            raise _over(
+                f"it has {count:,} pages, more than the {budget.pages:,} a letter may have "
+                "(letters have 1 to 12); no page was read"
+            )
+        pages: list[_Page] = []
+        chars = 0
+        for index in range(count):
+            if progress is not None:
+                progress(index, count)
+            if index and time.monotonic() > deadline:
+                raise _over_time(budget, index, count)
+            page = _read_page(document, index, budget, deadline, count)
+            chars += sum(map(len, page.lines))
+            if chars > budget.chars:
+                raise _over(
+                    f"its text is over {budget.chars:,} characters by page {index + 1} of "
+                    f"{count}, more than a letter may have"
+                )
+            pages.append(page)
+    except pypdfium2.PdfiumError as error:
+        raise PdfProblem("damaged", f"PDFium: {error}") from None
+    finally:
+        document.close()
     pitch = _pitch(pages)
     return [_page_text(page, pitch) for page in pages]
+
+
+def _over(reason: str) -> PdfProblem:
+    return PdfProblem("budget", f"the PDF is over its budget: {reason}")
+
+
+def _over_time(budget: Budget, index: int, count: int, *, inside: bool = False) -> PdfProblem:
+    """Over the time budget before page ``index`` (0-based) of ``count``, or while reading it
+    (``inside``; a count of 0: before the page count was known)."""
+    where = "while reading" if inside else "before"
+    page = f"{where} page {index + 1} of {count}" if count else "while opening it"
+    return _over(
+        f"reading it took over {budget.seconds:g} seconds, the most a letter may take; it "
+        f"was stopped {page}"
+    )
+
+
+# ---- the child process ---------------------------------------------------------------------
+#
+# Why a fork of this process and not a fresh one: PDFium is loaded already, the PDF's bytes are
+# shared without a copy, and a fork costs a millisecond or two where starting Python and
+# importing pypdfium2 cost a hundred. Only on Linux: macOS's system libraries are not safe to use
+# in a forked child (Python itself no longer forks there), and Windows has no fork.
+_ISOLATE = sys.platform.startswith("linux") and hasattr(os, "fork")
+# How long after the deadline the child is killed: time for it to stop at its own check and
+# say where it was.
+_GRACE = 0.5
+# What the child writes to its pipe: a line "P <index> <count>" before each page, then one line
+# "R <json>" with its outcome.
+_PROGRESS = re.compile(rb"^P ([0-9]+) ([0-9]+)$", re.MULTILINE)
+_RESULT = b"\nR "
+
+
+class _NoChild(Exception):
+    """No child process could be made (fork refused): read in this process instead."""
+
+
+def _read_in_child(data: bytes, budget: Budget, deadline: float) -> list[str]:
+    """`_read` in a forked child with its memory limited and its time bounded."""
+    # Forked while holding the lock, so that no other thread is inside PDFium: the child's copy
+    # of PDFium is in a sound state. The child never takes the lock (its copy stays held).
+    with _LOCK:
+        resident = _resident()
+        reader, writer = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(reader)
+            os.close(writer)
+            raise _NoChild from None
+        if pid == 0:
+            _child(data, budget, deadline, writer)
+        # (Closed before another thread can fork: a child of its own would hold this pipe
+        # open.)
+        os.close(writer)
+    try:
+        return _outcome(pid, reader, budget, deadline, resident)
+    finally:
+        os.close(reader)
+        _reap(pid)
+
+
+def _child(data: bytes, budget: Budget, deadline: float, out: int) -> NoReturn:
+    """Read the PDF, write the outcome to ``out``, and end, whatever happens."""
+    status = 1
+    try:
+        # The parent's handlers (a batch run's, say) are not this process's to run: a SIGTERM
+        # to the process group, or Ctrl-C, simply ends it.
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGPIPE):
+            signal.signal(signum, signal.SIG_DFL)
+        # Nothing of the child's reaches the terminal: when PDFium fails to allocate past the
+        # limit it aborts, and the C library (or Python's fault handler, where it is on) would
+        # say so on standard error.
+        faulthandler.disable()
+        quiet = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(quiet, 1)
+        os.dup2(quiet, 2)
+        # A full collection would touch every object the parent had, copying its whole heap
+        # into this process; the child makes no cycles worth collecting.
+        gc.disable()
+        _limit_memory(budget.memory)
+        outcome: dict[str, Any]
+        try:
+            pages = _read(
+                data,
+                budget,
+                deadline,
+                lambda index, count: _write(out, b"P %d %d\n" % (index, count)),
+            )
+            outcome = {"pages": pages}
+        except PdfProblem as problem:
+            outcome = {"problem": [problem.kind, str(problem)]}
+        except MemoryError:
+            outcome = {"problem": ["budget", _over_memory(budget)]}
+        except Exception as error:  # (a bug here: the parent raises it)
+            outcome = {"error": f"{type(error).__name__}: {error}"}
+        _write(out, _RESULT + json.dumps(outcome).encode("utf-8") + b"\n")
+        status = 0
+    finally:
+        os._exit(status)  # no cleanup of the parent's: its atexit handlers, its open files
+
+
+def _limit_memory(budget: int) -> None:
+    """Let this process's address space grow by ``budget`` bytes at most: PDFium then fails
+    to allocate (and ends the process) rather than take the machine's memory."""
+    import resource
+
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            size = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = size + budget
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (OSError, ValueError):
+        pass  # (no /proc, or a limit already lower: the time is bounded all the same)
+
+
+def _write(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _outcome(pid: int, reader: int, budget: Budget, deadline: float, resident: int) -> list[str]:
+    """What the child wrote, read as it comes, until its outcome is whole, it ends, or its time
+    is up. (``resident``: the bytes this process held in memory when the child was forked.)"""
+    received = bytearray()
+    while not received.endswith(b"\n") or _RESULT not in received:
+        left = deadline + _GRACE - time.monotonic()
+        if left <= 0:
+            raise _over_time(budget, *_last_page(received), inside=True)
+        ready, _, _ = select.select([reader], [], [], left)
+        if not ready:
+            continue
+        chunk = os.read(reader, 1 << 20)
+        if not chunk:
+            raise _ended(pid, budget, resident)
+        received += chunk
+    result = received.index(_RESULT) + len(_RESULT)
+    outcome = json.loads(received[result:])
+    if "pages" in outcome:
+        return [str(page) for page in outcome["pages"]]
+    if "problem" in outcome:
+        kind, detail = outcome["problem"]
+        raise PdfProblem(str(kind), str(detail))
+    raise RuntimeError(f"reading the PDF failed: {outcome.get('error')}")
+
+
+def _ended(pid: int, budget: Budget, resident: int) -> PdfProblem:
+    """Why the child ended without its outcome: PDFium failed to allocate past the limit and
+    ended the process (it aborts), or it crashed on the PDF (a fault of PDFium's, which in this
+    process would have ended the whole run). Told apart by the memory the child came to hold."""
+    _, status, usage = os.wait4(pid, 0)
+    grown = usage.ru_maxrss * 1024 - resident  # (Linux counts ru_maxrss in kilobytes)
+    if grown >= budget.memory // 2:
+        return PdfProblem("budget", _over_memory(budget))
+    how = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else "an error"
+    return PdfProblem("damaged", f"PDFium failed on it: its reader ended with {how}")
+
+
+def _resident() -> int:
+    """The bytes of memory this process holds (0 where that cannot be told)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _last_page(received: bytearray) -> tuple[int, int]:
+    """The index of the page the child was reading, and the page count (0, 0 before the
+    first)."""
+    pages = _PROGRESS.findall(received)
+    return (int(pages[-1][0]), int(pages[-1][1])) if pages else (0, 0)
+
+
+def _over_memory(budget: Budget) -> str:
+    return (
+        f"the PDF is over its budget: reading it took over {budget.memory // 2**20} MB of "
+        "memory, the most a letter may take (a stream that inflates to gigabytes, or forms "
+        "drawn inside forms?)"
+    )
+
+
+def _reap(pid: int) -> None:
+    """End the child if it still runs, and collect it."""
+    try:
+        if os.waitpid(pid, os.WNOHANG) == (0, 0):
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
 
 
 def _problem(error: Exception) -> PdfProblem:
@@ -128,21 +417,44 @@ def _problem(error: Exception) -> PdfProblem:
     return PdfProblem("damaged", detail)
 
 
-def _read_page(document: Any, index: int) -> _Page:
+def _read_page(document: Any, index: int, budget: Budget, deadline: float, count: int) -> _Page:
     """The page's lines as PDFium reads them, each with the baseline of its first character
-    that is not a space; and the spaces-only text objects beyond its first and last line."""
+    that is not a space; and the spaces-only text objects beyond its first and last line.
+    What the budget allows is checked before each step that costs."""
     import pypdfium2.raw as pdfium_c
 
     page = document[index]
-    textpage = page.get_textpage()
     try:
-        text = _text(pdfium_c, textpage.raw)
+        objects = int(pdfium_c.FPDFPage_CountObjects(page.raw))
+        if objects > budget.objects_per_page:
+            raise _over(
+                f"page {index + 1} draws {objects:,} objects, more than the "
+                f"{budget.objects_per_page:,} a page may have (a letter's page draws a few "
+                "hundred)"
+            )
+        if time.monotonic() > deadline:
+            raise _over_time(budget, index, count, inside=True)
+        textpage = page.get_textpage()
+    except BaseException:
+        page.close()
+        raise
+    try:
+        chars = int(pdfium_c.FPDFText_CountChars(textpage.raw))
+        if chars > budget.chars_per_page:
+            raise _over(
+                f"page {index + 1} holds {chars:,} characters of text, more than the "
+                f"{budget.chars_per_page:,} a page may have (a letter's page holds about 4,000)"
+            )
+        text = _text(pdfium_c, textpage.raw, chars)
         lines: list[str] = []
         baselines: list[float | None] = []
         sizes: list[float] = []
         x, y = ctypes.c_double(), ctypes.c_double()
-        # Where each line starts in PDFium's text, counted in UTF-16 units as PDFium counts.
-        start = 0
+        # Where each line starts in PDFium's text: in characters (``start``), and in UTF-16
+        # units as PDFium counts (``units``; more where a character is outside the BMP), kept
+        # up line by line (encoding the text up to each line made a page of such lines cost
+        # its length squared).
+        start = units = 0
         wide = not text.isascii() and any(ord(char) > 0xFFFF for char in text)
         for match in _LINE_END.finditer(text + "\n"):
             end = match.start()
@@ -152,14 +464,18 @@ def _read_page(document: Any, index: int) -> _Page:
             lead = len(line) - len(line.lstrip())
             baseline: float | None = None
             if lead < len(line):
-                units = len(text[:start].encode("utf-16-le")) // 2 if wide else start
                 char = pdfium_c.FPDFText_GetCharIndexFromTextIndex(textpage.raw, units + lead)
                 if char >= 0 and pdfium_c.FPDFText_GetCharOrigin(textpage.raw, char, x, y):
                     baseline = y.value
                     sizes.append(float(pdfium_c.FPDFText_GetFontSize(textpage.raw, char)))
             lines.append(line)
             baselines.append(baseline)
-            start = match.end()
+            following = match.end()
+            if wide:
+                units += len(text[start:following].encode("utf-16-le")) // 2
+            else:
+                units = following
+            start = following
         known = [baseline for baseline in baselines if baseline is not None]
         edges = (
             _edge_spaces(pdfium_c, page.raw, textpage.raw, max(known), min(known)) if known else []
@@ -187,9 +503,9 @@ def _edge_spaces(pdfium_c: Any, page: Any, textpage: Any, top: float, bottom: fl
     return found
 
 
-def _text(pdfium_c: Any, textpage: Any) -> str:
-    """All of a text page's text, as PDFium gives it (UTF-16 units, decoded)."""
-    count = int(pdfium_c.FPDFText_CountChars(textpage))
+def _text(pdfium_c: Any, textpage: Any, count: int) -> str:
+    """All ``count`` characters of a text page's text, as PDFium gives it (UTF-16 units,
+    decoded)."""
     if count <= 0:
         return ""
     buffer = (ctypes.c_ushort * (count + 1))()

@@ -11,6 +11,16 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hostile_pdfs import (
+    MB,
+    SPACE,
+    huge_string_pdf,
+    long_text_pdf,
+    many_pages_pdf,
+    nested_forms_pdf,
+    pages_of_flate_pdf,
+    shared_stream_pdf,
+)
 from layouts import seed_text
 from pdfs import pdf_of_pages, scanned_pdf, seed_pages
 from test_other_documents import NOTICE_2013, plain
@@ -102,6 +112,19 @@ BUILDERS: dict[str, Callable[[], bytes | str | None]] = {
     "cut.pdf": lambda: pdf_of_pages(seed_pages())[:-600],
     "bad.pdf": lambda: b"%PDF-1.4\n" + bytes(range(256)) * 20 + b"\n%%EOF\n",
     "dmhc.pdf": lambda: pdf_of_pages([_OTHER_AGENCY.splitlines()]),
+    "140-pages.pdf": lambda: pages_of_flate_pdf(140, 70 * MB, SPACE),
+    "huge-string.pdf": lambda: huge_string_pdf(70 * MB),
+    "shared-stream.pdf": lambda: shared_stream_pdf(2000, 70 * MB),
+    "100000-pages.pdf": lambda: many_pages_pdf(100_000),
+    "objects.pdf": lambda: pages_of_flate_pdf(1, 5 * MB),
+    "long-page.pdf": lambda: long_text_pdf(1, 150_000),
+    "long-text.pdf": lambda: long_text_pdf(20, 60_000),
+    "nested-forms.pdf": lambda: nested_forms_pdf(6),
+    "lines.txt": lambda: SEED + "x\n\n" * 500_000,
+    "quoted-pdf-header.txt": lambda: "Scanned from letter.pdf (%PDF-1.4)\n\n" + SEED,
+    "http-header.pdf": lambda: (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\n\r\n" + pdf_of_pages(seed_pages())
+    ),
 }
 
 
