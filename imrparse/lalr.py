@@ -263,6 +263,22 @@ def _callback(builder: object, rule: _RuleSpec) -> Callable[[list[Any]], Any]:
     return filtered
 
 
+def _check_builder(builder: object, tables: Tables) -> None:
+    """Refuse (with `TypeError`: Lark then parses on its own) a builder that Lark would call
+    in ways this driver does not: a method named after a terminal (Lark calls it on each token
+    of that terminal as it is read), or a rule's method wrapped by `lark.v_args` (Lark passes
+    it its children as that wrapper says)."""
+    # (Lark's terminals are the names in capitals; its own anonymous ones, __ANON_n, too.)
+    terminals = {symbol for shifts in tables["shifts"].values() for symbol in shifts}
+    terminals = {symbol for symbol in terminals if symbol.isupper()}
+    for name in sorted(terminals):
+        if callable(getattr(builder, name, None)):
+            raise TypeError(f"the builder has a method for the terminal {name}")
+    for name in sorted({rule[2] for rule in tables["rules"]} | {"__default__"}):
+        if getattr(getattr(builder, name, None), "visit_wrapper", None) is not None:
+            raise TypeError(f"the builder's method {name} is wrapped by lark.v_args")
+
+
 def _first_match(
     patterns: list[re.Pattern[str]],
 ) -> Callable[[str, int], re.Match[str] | None]:
@@ -290,6 +306,7 @@ class LeanParser:
     def __init__(self, tables: Tables, builder: object) -> None:
         if tables.get("format") != TABLES_FORMAT:
             raise TypeError("tables of another format")
+        _check_builder(builder, tables)
         self.start_state: int = tables["start"]
         self.end_state: int = tables["end"]
         rules = [(rule[0], rule[1], _callback(builder, rule)) for rule in tables["rules"]]

@@ -176,3 +176,34 @@ def test_the_tables_are_kept_in_the_user_cache_and_a_damaged_copy_is_made_again(
         assert marshal.loads(kept.read_bytes())[1] == tables
     finally:
         lean_tables.cache_clear()
+
+
+class _CountingParagraphLines(_Recorder):
+    """A transformer with a method named after a terminal: Lark calls it on each such token."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen = 0
+
+    def PARA_LINE(self, token: lark.Token) -> lark.Token:
+        self.seen += 1
+        return token
+
+
+class _InlineCaseNumber(_Recorder):
+    @lark.v_args(inline=True)
+    def case_number(self, *children: Any) -> Any:
+        return children[-1]
+
+
+def test_a_builder_with_a_method_for_a_terminal_is_refused_by_the_driver() -> None:
+    counting = _CountingParagraphLines()
+    build_parser(disk_cache=True, transformer=counting).parse(normalize(SEED).text)
+    assert counting.seen > 0  # (what the driver would not do)
+    with pytest.raises(TypeError, match="a method for the terminal PARA_LINE"):
+        LeanParser(lean_tables(), _CountingParagraphLines())
+
+
+def test_a_builder_with_a_method_wrapped_by_v_args_is_refused_by_the_driver() -> None:
+    with pytest.raises(TypeError, match=r"method case_number is wrapped by lark\.v_args"):
+        LeanParser(lean_tables(), _InlineCaseNumber())
