@@ -17,7 +17,7 @@ tables:
   writes them: deflated streams, pages that share one stream, forms drawn inside forms).
 
 Each input is written to a file and read by `imrparse.parse_bytes` in a new Python process, which
-reports its own peak resident memory (VmHWM) and its children's (a PDF is read in a child
+reports its own peak resident memory (VmHWM) and its children's (a PDF is read in a reader
 process on Linux): the peak shown is the larger. A process still running after ``--timeout``
 seconds is killed; one is given at most ``--memory`` GB of address space, so that the
 measurement of an unbounded input cannot take the machine down. A row marked OVER is past
@@ -56,6 +56,9 @@ try:
     outcome = f"record, {len(letter.determinations)} determinations"
 except imrparse.LetterError as error:
     outcome = f"{error.first.code}: {error.first.message}"
+reader = sys.modules.get("imrparse.pdfprocess")
+if reader is not None:
+    reader.stop_reader()  # (collected: its peak counts among the children's)
 status = open("/proc/self/status").read()
 own = int(re.search(r"VmHWM:\\s+(\\d+) kB", status)[1]) / 1024
 children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

@@ -21,7 +21,6 @@ import difflib
 import json
 import os
 import signal
-import sys
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from functools import partial
@@ -32,6 +31,7 @@ from . import exitcodes
 from .errors import Diagnostic, LetterError, Severity
 from .formats import Format, csv_rows, record_json
 from .inputs import Source, Unreadable, read_source
+from .lifetime import die_with_parent
 from .report import diagnostic_json, format_diagnostic
 
 if TYPE_CHECKING:
@@ -428,7 +428,7 @@ def _start_worker(pids: Any, reading: Any, next_slot: Any) -> None:
         _WORKER_SLOT = next_slot.value
         next_slot.value += 1
     pids[_WORKER_SLOT] = os.getpid()
-    _die_with_parent()
+    die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def stop(signum: int, frame: object) -> None:
@@ -436,22 +436,6 @@ def _start_worker(pids: Any, reading: Any, next_slot: Any) -> None:
         os._exit(0)
 
     signal.signal(signal.SIGTERM, stop)
-
-
-def _die_with_parent() -> None:
-    """On Linux, ask the kernel to kill this worker when its parent dies (so no worker lives on,
-    writing tracebacks to a closed pipe, after the parent was killed)."""
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-    if os.getppid() == 1:  # the parent died before the call took effect
-        os._exit(1)
 
 
 def _start_method() -> str:

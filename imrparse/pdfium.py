@@ -30,24 +30,19 @@ cannot be stopped once it has begun. So:
   read, a page's objects (drawn by `FPDF_LoadPage`) before its text page is built (the text
   page is what costs most), a page's characters before its text is copied out, the letter's
   characters so far, and the time so far before each page;
-- on Linux the whole reading runs in a child process (a fork of this one), with its address
-  space limited to `Budget.memory` more than this process's and killed at `Budget.seconds`: so
-  whatever a single PDFium call does (inflate a stream, expand forms drawn inside forms) is
-  bounded too. PDFium's API gives no stream's length or filter before it decodes it, so without
-  the child (another system, or a fork refused) the memory and the time of one call are not
-  bounded: only the checks between calls are.
+- on Linux the reading runs in a reader process (`imrparse.pdfprocess`), whose address space
+  may grow by `Budget.memory` at most and which is killed past `Budget.seconds`: so whatever a
+  single PDFium call does (inflate a stream, expand forms drawn inside forms) is bounded too.
+  PDFium's API gives no stream's length or filter before it decodes it, so without the reader
+  (another system, or a fork refused) the memory and the time of one call are not bounded:
+  only the checks between calls are.
 """
 
 from __future__ import annotations
 
 import ctypes
-import faulthandler
-import gc
-import json
 import os
 import re
-import select
-import signal
 import statistics
 import sys
 import threading
@@ -55,7 +50,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any, NoReturn
+from typing import Any
 
 __all__ = ["BLANK_LINE_GAP", "DEFAULT_BUDGET", "Budget", "PdfProblem", "page_texts"]
 
@@ -115,8 +110,8 @@ class Budget:
     #: Seconds for reading the whole PDF, so that a letter is answered within the 5 seconds
     #: promised for any input of 10 MB (README, Performance) with time to parse its text.
     seconds: float = 3.0
-    #: Bytes of memory the reading may take beyond what the process held before it (on Linux,
-    #: where it runs in a child process: see the module docstring). A published letter takes
+    #: Bytes of memory the reading may take beyond what the reader process held when it
+    #: started (on Linux: `imrparse.pdfprocess`). A published letter takes
     #: about 5 MB; this leaves a process of 200 MB within the 500 MB promised for any input.
     memory: int = 256 * 2**20
 
@@ -158,9 +153,11 @@ def page_texts(data: bytes, budget: Budget = DEFAULT_BUDGET) -> list[str]:
 
     deadline = time.monotonic() + budget.seconds
     if _ISOLATE:
+        from .pdfprocess import NoReader, read_in_reader
+
         try:
-            return _read_in_child(data, budget, deadline)
-        except _NoChild:
+            return read_in_reader(data, budget, deadline)
+        except NoReader:
             pass
     with _LOCK:
         return _read(data, budget, deadline)
@@ -210,6 +207,11 @@ def _read(
     return [_page_text(page, pitch) for page in pages]
 
 
+# On Linux a PDF is read in a reader process, with its memory and its time bounded
+# (`imrparse.pdfprocess`).
+_ISOLATE = sys.platform.startswith("linux") and hasattr(os, "fork")
+
+
 def _over(reason: str) -> PdfProblem:
     return PdfProblem("budget", f"the PDF is over its budget: {reason}")
 
@@ -223,185 +225,6 @@ def _over_time(budget: Budget, index: int, count: int, *, inside: bool = False) 
         f"reading it took over {budget.seconds:g} seconds, the most a letter may take; it "
         f"was stopped {page}"
     )
-
-
-# ---- the child process ---------------------------------------------------------------------
-#
-# Why a fork of this process and not a fresh one: PDFium is loaded already, the PDF's bytes are
-# shared without a copy, and a fork costs a millisecond or two where starting Python and
-# importing pypdfium2 cost a hundred. Only on Linux: macOS's system libraries are not safe to use
-# in a forked child (Python itself no longer forks there), and Windows has no fork.
-_ISOLATE = sys.platform.startswith("linux") and hasattr(os, "fork")
-# How long after the deadline the child is killed: time for it to stop at its own check and
-# say where it was.
-_GRACE = 0.5
-# What the child writes to its pipe: a line "P <index> <count>" before each page, then one line
-# "R <json>" with its outcome.
-_PROGRESS = re.compile(rb"^P ([0-9]+) ([0-9]+)$", re.MULTILINE)
-_RESULT = b"\nR "
-
-
-class _NoChild(Exception):
-    """No child process could be made (fork refused): read in this process instead."""
-
-
-def _read_in_child(data: bytes, budget: Budget, deadline: float) -> list[str]:
-    """`_read` in a forked child with its memory limited and its time bounded."""
-    # Forked while holding the lock, so that no other thread is inside PDFium: the child's copy
-    # of PDFium is in a sound state. The child never takes the lock (its copy stays held).
-    with _LOCK:
-        resident = _resident()
-        reader, writer = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(reader)
-            os.close(writer)
-            raise _NoChild from None
-        if pid == 0:
-            _child(data, budget, deadline, writer)
-        # (Closed before another thread can fork: a child of its own would hold this pipe
-        # open.)
-        os.close(writer)
-    try:
-        return _outcome(pid, reader, budget, deadline, resident)
-    finally:
-        os.close(reader)
-        _reap(pid)
-
-
-def _child(data: bytes, budget: Budget, deadline: float, out: int) -> NoReturn:
-    """Read the PDF, write the outcome to ``out``, and end, whatever happens."""
-    status = 1
-    try:
-        # The parent's handlers (a batch run's, say) are not this process's to run: a SIGTERM
-        # to the process group, or Ctrl-C, simply ends it.
-        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGPIPE):
-            signal.signal(signum, signal.SIG_DFL)
-        # Nothing of the child's reaches the terminal: when PDFium fails to allocate past the
-        # limit it aborts, and the C library (or Python's fault handler, where it is on) would
-        # say so on standard error.
-        faulthandler.disable()
-        quiet = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(quiet, 1)
-        os.dup2(quiet, 2)
-        # A full collection would touch every object the parent had, copying its whole heap
-        # into this process; the child makes no cycles worth collecting.
-        gc.disable()
-        _limit_memory(budget.memory)
-        outcome: dict[str, Any]
-        try:
-            pages = _read(
-                data,
-                budget,
-                deadline,
-                lambda index, count: _write(out, b"P %d %d\n" % (index, count)),
-            )
-            outcome = {"pages": pages}
-        except PdfProblem as problem:
-            outcome = {"problem": [problem.kind, str(problem)]}
-        except MemoryError:
-            outcome = {"problem": ["budget", _over_memory(budget)]}
-        except Exception as error:  # (a bug here: the parent raises it)
-            outcome = {"error": f"{type(error).__name__}: {error}"}
-        _write(out, _RESULT + json.dumps(outcome).encode("utf-8") + b"\n")
-        status = 0
-    finally:
-        os._exit(status)  # no cleanup of the parent's: its atexit handlers, its open files
-
-
-def _limit_memory(budget: int) -> None:
-    """Let this process's address space grow by ``budget`` bytes at most: PDFium then fails
-    to allocate (and ends the process) rather than take the machine's memory."""
-    import resource
-
-    try:
-        with open("/proc/self/statm", encoding="ascii") as statm:
-            size = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        limit = size + budget
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    except (OSError, ValueError):
-        pass  # (no /proc, or a limit already lower: the time is bounded all the same)
-
-
-def _write(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
-def _outcome(pid: int, reader: int, budget: Budget, deadline: float, resident: int) -> list[str]:
-    """What the child wrote, read as it comes, until its outcome is whole, it ends, or its time
-    is up. (``resident``: the bytes this process held in memory when the child was forked.)"""
-    received = bytearray()
-    while not received.endswith(b"\n") or _RESULT not in received:
-        left = deadline + _GRACE - time.monotonic()
-        if left <= 0:
-            raise _over_time(budget, *_last_page(received), inside=True)
-        ready, _, _ = select.select([reader], [], [], left)
-        if not ready:
-            continue
-        chunk = os.read(reader, 1 << 20)
-        if not chunk:
-            raise _ended(pid, budget, resident)
-        received += chunk
-    result = received.index(_RESULT) + len(_RESULT)
-    outcome = json.loads(received[result:])
-    if "pages" in outcome:
-        return [str(page) for page in outcome["pages"]]
-    if "problem" in outcome:
-        kind, detail = outcome["problem"]
-        raise PdfProblem(str(kind), str(detail))
-    raise RuntimeError(f"reading the PDF failed: {outcome.get('error')}")
-
-
-def _ended(pid: int, budget: Budget, resident: int) -> PdfProblem:
-    """Why the child ended without its outcome: PDFium failed to allocate past the limit and
-    ended the process (it aborts), or it crashed on the PDF (a fault of PDFium's, which in this
-    process would have ended the whole run). Told apart by the memory the child came to hold."""
-    _, status, usage = os.wait4(pid, 0)
-    grown = usage.ru_maxrss * 1024 - resident  # (Linux counts ru_maxrss in kilobytes)
-    if grown >= budget.memory // 2:
-        return PdfProblem("budget", _over_memory(budget))
-    how = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else "an error"
-    return PdfProblem("damaged", f"PDFium failed on it: its reader ended with {how}")
-
-
-def _resident() -> int:
-    """The bytes of memory this process holds (0 where that cannot be told)."""
-    try:
-        with open("/proc/self/statm", encoding="ascii") as statm:
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
-def _last_page(received: bytearray) -> tuple[int, int]:
-    """The index of the page the child was reading, and the page count (0, 0 before the
-    first)."""
-    pages = _PROGRESS.findall(received)
-    return (int(pages[-1][0]), int(pages[-1][1])) if pages else (0, 0)
-
-
-def _over_memory(budget: Budget) -> str:
-    return (
-        f"the PDF is over its budget: reading it took over {budget.memory // 2**20} MB of "
-        "memory, the most a letter may take (a stream that inflates to gigabytes, or forms "
-        "drawn inside forms?)"
-    )
-
-
-def _reap(pid: int) -> None:
-    """End the child if it still runs, and collect it."""
-    try:
-        if os.waitpid(pid, os.WNOHANG) == (0, 0):
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-    except ChildProcessError:
-        pass
 
 
 def _problem(error: Exception) -> PdfProblem:

@@ -1,7 +1,7 @@
 """Hostile PDFs and texts are answered in bounded work (issue 13, items 5, 6 and 9).
 
 - Item 5: a PDF has a budget (IMR113): pages, objects on a page, characters of text, time, and
-  on Linux memory, where a PDF is read in a child process.
+  on Linux memory, where PDFs are read in a reader process.
 - Item 6: reading a conforming letter is linear in its size: a repetition's children are never
   copied, a heading out of place is looked for once, a run of blank lines is looked at by its
   edges.
@@ -42,7 +42,16 @@ from layouts import seed_text
 from pdfs import pdf_of_pages, seed_pages
 
 import imrparse
-from imrparse import LetterError, lalr, load_document, normalize, parse, parse_bytes, pdfium
+from imrparse import (
+    LetterError,
+    lalr,
+    load_document,
+    normalize,
+    parse,
+    parse_bytes,
+    pdfium,
+    pdfprocess,
+)
 from imrparse.decode import MAX_LINES, check_text
 from imrparse.pdf import is_pdf, pdf_text
 from imrparse.pdfium import Budget
@@ -191,9 +200,17 @@ def test_imr113_is_a_code_of_its_own_for_a_pdf_over_its_budget() -> None:
     assert imrparse.CODES["IMR113"].startswith("PDF over its budget")
 
 
-@pytest.mark.skipif(not LINUX, reason="a PDF is read in a child process on Linux only")
-class TestTheChildProcess:
-    """On Linux a PDF is read in a child process, with its memory and its time bounded."""
+@pytest.mark.skipif(not LINUX, reason="a PDF is read in a reader process on Linux only")
+class TestTheReaderProcess:
+    """On Linux PDFs are read in a reader process, with its memory and its time bounded."""
+
+    @pytest.fixture(autouse=True)
+    def no_reader_before(self) -> Iterator[None]:
+        """Each test starts with no reader (one forked before a test would not see what the
+        test changes in this process) and leaves none."""
+        pdfprocess.stop_reader()
+        yield
+        pdfprocess.stop_reader()
 
     @pytest.mark.parametrize(
         "build",
@@ -240,16 +257,44 @@ class TestTheChildProcess:
         monkeypatch.setattr(pdfium, "_ISOLATE", False)
         assert in_child == [pdfium.page_texts(path.read_bytes()) for path in pdfs]
 
-    def test_a_failure_in_the_child_is_raised_in_the_parent(
+    def test_a_failure_in_the_reader_is_raised_here_and_the_reader_goes_on(
         self, monkeypatch: pytest.MonkeyPatch, forked: list[int]
     ) -> None:
         def broken(*args: Any) -> list[str]:
             raise ValueError("a bug")
 
-        monkeypatch.setattr(pdfium, "_read", broken)
-        with pytest.raises(RuntimeError, match="ValueError: a bug"):
-            pdfium.page_texts(text_pdf([["one"]]))
-        assert _collected(forked)
+        monkeypatch.setattr(pdfprocess, "_read", broken)
+        for _ in range(2):
+            with pytest.raises(RuntimeError, match="ValueError: a bug"):
+                pdfium.page_texts(text_pdf([["one"]]))
+        assert len(forked) == 1
+
+    def test_one_reader_reads_pdf_after_pdf(self, forked: list[int]) -> None:
+        for words in ("one", "two", "three"):
+            assert pdfium.page_texts(text_pdf([[words]])) == [words + "\n"]
+        assert len(forked) == 1
+
+    def test_a_reader_killed_between_pdfs_is_replaced(self, forked: list[int]) -> None:
+        pdfium.page_texts(text_pdf([["one"]]))
+        os.kill(forked[0], signal.SIGKILL)
+        os.waitid(os.P_PID, forked[0], os.WEXITED | os.WNOWAIT)  # (dead, not yet collected)
+        assert pdfium.page_texts(text_pdf([["two"]])) == ["two\n"]
+        assert len(forked) == 2
+        assert _collected(forked[:1])
+
+    def test_a_process_forked_from_one_with_a_reader_starts_a_reader_of_its_own(
+        self, forked: list[int]
+    ) -> None:
+        # (As a batch's workers are: the reader they inherit is their parent's.)
+        pdfium.page_texts(text_pdf([["one"]]))
+        worker = os.fork()
+        if worker == 0:
+            ok = pdfium.page_texts(text_pdf([["two"]])) == ["two\n"]
+            os._exit(0 if ok else 1)
+        _, status = os.waitpid(worker, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert pdfium.page_texts(text_pdf([["three"]])) == ["three\n"]
+        assert forked == [forked[0], worker]  # (the worker's reader was forked in the worker)
 
     def test_a_pdf_that_crashes_the_reader_is_damaged_and_this_process_goes_on(
         self, monkeypatch: pytest.MonkeyPatch, forked: list[int]
@@ -259,7 +304,7 @@ class TestTheChildProcess:
             os.kill(os.getpid(), signal.SIGSEGV)
             return []
 
-        monkeypatch.setattr(pdfium, "_read", crashing)
+        monkeypatch.setattr(pdfprocess, "_read", crashing)
         with pytest.raises(LetterError) as caught:
             pdf_text(text_pdf([["one"]]))
         assert caught.value.first.code == "IMR107"
