@@ -147,8 +147,8 @@ def page_texts(data: bytes, budget: Budget = DEFAULT_BUDGET) -> list[str]:
     """Each page's text, one PDF line per line, a line holding one space for an empty line of
     the page. Raise `PdfProblem` when PDFium cannot open the document, or reading it would
     cost more than ``budget``."""
-    # PDFium is loaded here (text letters never need it), before any fork: a child would
-    # otherwise load it anew for each PDF.
+    # PDFium is loaded here (text letters never need it), before a reader process is forked:
+    # the reader has it loaded.
     import pypdfium2  # noqa: F401
 
     deadline = time.monotonic() + budget.seconds
@@ -169,7 +169,7 @@ def _read(
     deadline: float,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[str]:
-    """`page_texts` in this process (call it holding `_LOCK`, or in the child); ``progress``
+    """`page_texts` in this process (call it holding `_LOCK`, or in a reader); ``progress``
     is told each page's index, and the page count, before the page is read."""
     import pypdfium2
 
