@@ -560,12 +560,13 @@ def _one_file(name: str) -> Source:
 
 
 @main.command(
-    epilog=exitcodes.HELP,
+    epilog=exitcodes.RENDER_HELP,
     short_help="Write the letter a record stands for.",
 )
 @click.argument("record", type=click.Path(allow_dash=True))
 @click.option("--layout", type=_LAYOUT_NAMES, default="canonical", show_default=True)
 @click.option(
+    "-o",
     "--out",
     "out_dir",
     type=click.Path(file_okay=False),
@@ -647,7 +648,7 @@ def _is_json(text: str) -> bool:
 
 
 @main.command(
-    epilog=exitcodes.HELP,
+    epilog=exitcodes.FMT_HELP,
     short_help="Print a letter in the canonical layout, or check.",
 )
 @click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
@@ -723,6 +724,7 @@ def _format_one(source: Source, max_bytes: int) -> None:
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same bytes.")
 @click.option(
+    "-o",
     "--out",
     "out_dir",
     type=click.Path(file_okay=False),

@@ -273,6 +273,17 @@ def test_help_gives_each_command_its_own_words() -> None:
     assert "Exit codes" not in run("generate", "--help").stdout
     assert "How many letters." in run("generate", "--help").stdout
     assert "Exit codes" in run("validate", "--help").stdout
+    assert "with --check would be reformatted" in run("fmt", "--help").stdout
+    assert "not an imrparse record" in run("render", "--help").stdout
+    assert "--strict" not in run("render", "--help").stdout
+
+
+def test_generate_and_render_take_o_for_their_output_folder_as_parse_does(tmp_path: Path) -> None:
+    assert run("generate", "-n", "2", "-q", "-o", str(tmp_path / "gen")).exit_code == 0
+    records = tmp_path / "records.jsonl"
+    assert run("-q", "--format", "jsonl", "-o", str(records), str(tmp_path / "gen")).exit_code == 0
+    assert run("render", str(records), "-o", str(tmp_path / "letters")).exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "letters").iterdir()) == ["00001.txt", "00002.txt"]
 
 
 # ---- 9. conveniences --------------------------------------------------------------------
