@@ -307,6 +307,7 @@ class _Pool:
     def results(self, sources: Iterator[Source]) -> Iterator[Result]:
         numbered = enumerate(sources)
         in_flight: deque[_InFlight] = deque()
+        finished = False
         try:
             while True:
                 while len(in_flight) < self.jobs * _CHUNKS_PER_WORKER:
@@ -315,6 +316,7 @@ class _Pool:
                         break
                     in_flight.append((chunk, self._submit(chunk)))
                 if not in_flight:
+                    finished = True
                     return
                 chunk, pending = in_flight[0]
                 if isinstance(pending, list):
@@ -331,7 +333,7 @@ class _Pool:
                 in_flight.popleft()
                 yield from done
         finally:
-            self._stop()
+            self._stop(finished)
 
     def _submit(self, chunk: _Chunk) -> Future[list[Result]]:
         return self.executor.submit(_process_chunk, self.task, chunk, self.join)
@@ -369,8 +371,16 @@ class _Pool:
         in_flight.clear()
         in_flight.extend(recovered)
 
-    def _stop(self) -> None:
-        """End the workers now, whatever they are doing (the run is over or interrupted)."""
+    def _stop(self, finished: bool) -> None:
+        """End the workers: once every input is read (``finished``), as the pool ends them;
+        else (interrupted, or the results no longer wanted) now, whatever they are doing."""
+        if finished:
+            # Idle workers end at once, their PDF readers with them; and the pool's own thread
+            # is done before Python exits (killed workers left it at work then, and Python's
+            # exit handler for the pool could write to a pipe that thread had just closed:
+            # "Exception ignored ... Bad file descriptor", seen on a busy machine).
+            self.executor.shutdown(wait=True)
+            return
         self.executor.shutdown(wait=False, cancel_futures=True)
         for pid in self.pids:
             if pid > 0:

@@ -328,6 +328,31 @@ def test_jobs_are_capped_at_a_few_per_cpu(monkeypatch: pytest.MonkeyPatch) -> No
     assert seen == [batch.MAX_JOBS_PER_CPU * batch.default_jobs()]
 
 
+def test_a_finished_run_ends_its_workers_and_the_pools_thread_before_it_returns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # (Killed workers left the pool's thread at work as Python exited, and Python's exit
+    # handler for the pool could then write to a pipe that thread had just closed.)
+    from concurrent.futures import ProcessPoolExecutor
+
+    shut: list[tuple[Any, list[Any]]] = []
+    real = ProcessPoolExecutor.shutdown
+
+    def recording(executor: Any, *args: Any, **kwargs: Any) -> None:
+        processes = list((executor._processes or {}).values())
+        shut.append((executor._executor_manager_thread, processes))
+        real(executor, *args, **kwargs)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "shutdown", recording)
+    text = layouts.seed_text().encode()
+    sources = [imrparse.inputs.Source(f"{n}.txt", None, text) for n in range(40)]
+    work = batch.parse_work(fmt="jsonl", max_bytes=None, single=False)
+    assert sum(1 for _ in batch.run(sources, work, jobs=2)) >= 1
+    [(thread, processes)] = shut
+    assert not thread.is_alive()
+    assert processes and all(process.exitcode == 0 for process in processes)
+
+
 def test_a_disk_that_fills_at_the_last_flush_leaves_no_temporary_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
