@@ -13,7 +13,7 @@ from typing import BinaryIO
 from .checks import consistency_warnings
 from .decode import DEFAULT_MAX_BYTES, check_text, decode, too_large
 from .diagnose import diagnose, not_a_letter
-from .errors import Diagnostic, LetterError
+from .errors import Diagnostic, LetterError, noting_unlisted
 from .normalize import normalize
 from .parser import read_letter
 from .pdf import PdfText, is_pdf, pdf_text
@@ -44,8 +44,9 @@ def _analyze(text: str) -> tuple[Letter | None, list[Diagnostic]]:
     if reading.error is not None:
         # The problems in the parts read before the parse stopped, and why it stopped.
         found = [*reading.diagnostics, diagnose(reading.error, normal)]
-        return None, sorted(found, key=lambda d: (d.line, d.column))
-    letter, diagnostics = reading.letter, reading.diagnostics
+        found.sort(key=lambda d: (d.line, d.column))
+        return None, noting_unlisted(found, reading.unlisted)
+    letter, diagnostics = reading.letter, noting_unlisted(reading.diagnostics, reading.unlisted)
     assert letter is not None
     if not diagnostics:
         diagnostics = consistency_warnings(letter, normal, reading.header_positions)

@@ -301,7 +301,7 @@ class _Pool:
             self.jobs,
             mp_context=self.context,
             initializer=_start_worker,
-            initargs=(self.pids, self.reading, self.next_slot),
+            initargs=(self.pids, self.reading, self.next_slot, os.getpid()),
         )
 
     def results(self, sources: Iterator[Source]) -> Iterator[Result]:
@@ -429,7 +429,7 @@ _WORKER_SLOT = 0
 _READING: Any = None
 
 
-def _start_worker(pids: Any, reading: Any, next_slot: Any) -> None:
+def _start_worker(pids: Any, reading: Any, next_slot: Any, parent: int) -> None:
     """A worker's first steps: take a slot, die with the parent, leave Ctrl-C to the parent,
     and on SIGTERM (the pool stopping it) clear its slot: it did not die on its letter."""
     global _WORKER_SLOT, _READING
@@ -438,7 +438,7 @@ def _start_worker(pids: Any, reading: Any, next_slot: Any) -> None:
         _WORKER_SLOT = next_slot.value
         next_slot.value += 1
     pids[_WORKER_SLOT] = os.getpid()
-    die_with_parent()
+    die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def stop(signum: int, frame: object) -> None:

@@ -12,11 +12,11 @@ Every problem has a stable code ``IMRnnn``; the hundreds digit says what kind of
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any, Protocol
 
-__all__ = ["CODES", "Diagnostic", "LetterError", "Severity", "located"]
+__all__ = ["CODES", "Diagnostic", "LetterError", "Severity", "located", "noting_unlisted"]
 
 
 class Severity(Enum):
@@ -97,6 +97,16 @@ class _Lines(Protocol):
     """The original input's lines (`imrparse.normalize.NormalText`)."""
 
     def source_line(self, line: int) -> str: ...
+
+
+def noting_unlisted(diagnostics: list[Diagnostic], unlisted: int) -> list[Diagnostic]:
+    """``diagnostics``, the last of them saying that ``unlisted`` more problems were found and
+    not listed (locating each of a million costs seconds)."""
+    if not unlisted or not diagnostics:
+        return diagnostics
+    *listed, last = diagnostics
+    more = f"{unlisted:,} more problem{'s' if unlisted > 1 else ''}"
+    return [*listed, replace(last, message=f"{last.message} (and {more} found, not listed)")]
 
 
 def located(

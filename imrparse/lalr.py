@@ -267,7 +267,10 @@ def _check_builder(builder: object, tables: Tables) -> None:
     """Refuse (with `TypeError`: Lark then parses on its own) a builder that Lark would call
     in ways this driver does not: a method named after a terminal (Lark calls it on each token
     of that terminal as it is read), or a rule's method wrapped by `lark.v_args` (Lark passes
-    it its children as that wrapper says)."""
+    it its children as that wrapper says), or a `lark.visitors.Transformer_InPlace` (Lark passes
+    each method a tree)."""
+    if any(kind.__name__ == "Transformer_InPlace" for kind in type(builder).__mro__):
+        raise TypeError("the builder is a lark.visitors.Transformer_InPlace")
     # (Lark's terminals are the names in capitals; its own anonymous ones, __ANON_n, too.)
     terminals = {symbol for shifts in tables["shifts"].values() for symbol in shifts}
     terminals = {symbol for symbol in terminals if symbol.isupper()}

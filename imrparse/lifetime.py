@@ -9,9 +9,11 @@ import sys
 __all__ = ["die_with_parent"]
 
 
-def die_with_parent() -> None:
-    """On Linux, ask the kernel to kill this process when its parent dies (so that no worker or
-    PDF reader lives on, writing tracebacks to a closed pipe, after the parent was killed)."""
+def die_with_parent(parent: int) -> None:
+    """On Linux, ask the kernel to kill this process when ``parent`` (the process that made it)
+    dies, so that no worker lives on, writing tracebacks to a closed pipe, after the parent was
+    killed. (The kernel ties this to the parent's *thread* that made the process: call it only
+    in a process made by a thread that lives as long as the parent, its main thread.)"""
     if not sys.platform.startswith("linux"):
         return
     import ctypes
@@ -21,5 +23,5 @@ def die_with_parent() -> None:
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         return
-    if os.getppid() == 1:  # the parent died before the call took effect
+    if os.getppid() != parent:  # the parent died before the call took effect
         os._exit(1)

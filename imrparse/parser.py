@@ -44,7 +44,9 @@ class _Parsers(threading.local):
         if self.lean is not None:
             try:
                 letter = cast(Letter, self.lean.parse(normal.text))
-                return Reading(letter, None, builder.diagnostics, builder.header_positions)
+                return Reading(
+                    letter, None, builder.diagnostics, builder.header_positions, builder.unlisted
+                )
             except Fallback:
                 builder.begin(normal)  # Lark itself says what is wrong: start over
         from lark.exceptions import UnexpectedInput  # loaded only once a letter needs it
@@ -54,8 +56,12 @@ class _Parsers(threading.local):
         try:
             letter = cast(Letter, self.lark.parse(normal.text))
         except UnexpectedInput as error:
-            return Reading(None, error, builder.diagnostics, builder.header_positions)
-        return Reading(letter, None, builder.diagnostics, builder.header_positions)
+            return Reading(
+                None, error, builder.diagnostics, builder.header_positions, builder.unlisted
+            )
+        return Reading(
+            letter, None, builder.diagnostics, builder.header_positions, builder.unlisted
+        )
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,8 @@ class Reading:
     diagnostics: list[Diagnostic]
     #: Where each case header field stands in the original input, for later checks.
     header_positions: HeaderPositions
+    #: Problems found past the ones listed in ``diagnostics``: counted, not located.
+    unlisted: int = 0
 
 
 _parsers: _Parsers | None = None

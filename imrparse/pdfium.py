@@ -91,6 +91,17 @@ _ERRORS = {
 _LOCK = threading.Lock()
 
 
+def _new_lock() -> None:
+    """In a process just forked: the lock as it was may be held by a thread of the parent's,
+    which this process does not have."""
+    global _LOCK
+    _LOCK = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_lock)
+
+
 @dataclass(frozen=True)
 class Budget:
     """What reading one PDF may cost. Each limit is far above what a letter needs: the 49
@@ -151,15 +162,17 @@ def page_texts(data: bytes, budget: Budget = DEFAULT_BUDGET) -> list[str]:
     # the reader has it loaded.
     import pypdfium2  # noqa: F401
 
-    deadline = time.monotonic() + budget.seconds
-    if _ISOLATE:
-        from .pdfprocess import NoReader, read_in_reader
-
-        try:
-            return read_in_reader(data, budget, deadline)
-        except NoReader:
-            pass
+    # (One PDF at a time per process, whether read here or by the reader process; a PDF's time
+    # starts once it is its turn.)
     with _LOCK:
+        deadline = time.monotonic() + budget.seconds
+        if _ISOLATE:
+            from .pdfprocess import NoReader, read_in_reader
+
+            try:
+                return read_in_reader(data, budget, deadline)
+            except NoReader:
+                pass
         return _read(data, budget, deadline)
 
 

@@ -6,10 +6,12 @@ draw forms inside forms for minutes. So each process that reads PDFs forks a *re
 holding PDFium, whose address space may grow by `Budget.memory` at most, which reads the PDFs it
 is sent one at a time and sends back their pages' text.
 
-- A reader still at a PDF half a second past the PDF's deadline is killed (IMR113, time).
+- A reader still at a PDF half a second past the PDF's deadline is killed (IMR113, time); an
+  orphaned one ends itself a little later (an alarm), and an idle one when its requests end.
 - A reader that ends without an answer either failed to allocate past its limit (PDFium then
   aborts: IMR113, memory) or faulted on a damaged PDF (IMR107); the two are told apart by the
-  memory it came to hold. Either way this process goes on, and the next PDF gets a new reader.
+  memory it came to hold while reading that PDF. Either way this process goes on, and the
+  next PDF gets a new reader.
 - A reader whose address space grew by a quarter of its budget over the PDFs it read retires
   after its answer, so that the memory one PDF may take is never eaten by those before it.
 
@@ -37,18 +39,22 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Any, NoReturn
 
-from .lifetime import die_with_parent
-from .pdfium import _LOCK, Budget, PdfProblem, _over_time, _read
+from . import pdfium
+from .pdfium import Budget, PdfProblem, _over_time, _read
 
 __all__ = ["NoReader", "read_in_reader", "stop_reader"]
 
 # How long after a PDF's deadline its reader is killed: time for it to stop at its own check
-# between pages and say where it was.
+# between pages and say where it was. (An orphaned reader's own alarm rings at twice that.)
 _GRACE = 0.5
-# What a reader sends back for a PDF: a line "P <index> <count>" before each page, then one line
-# "R <json>" with the outcome.
+# What a reader sends back for a PDF: a line "S <bytes>" with the memory it holds as it starts
+# the PDF, a line "P <index> <count>" before each page, then one line "R <json>": the outcome.
+_START = re.compile(rb"^S ([0-9]+)$", re.MULTILINE)
 _PROGRESS = re.compile(rb"^P ([0-9]+) ([0-9]+)$", re.MULTILINE)
 _RESULT = b"\nR "
+# Signals a reader leaves to their default action (unless its parent ignores them): the
+# parent's handlers (a batch run's, say) are not the reader's to run.
+_DEFAULT_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGALRM)
 
 
 class NoReader(Exception):
@@ -63,10 +69,8 @@ class _Reader:
     replies: int
     #: The memory budget its address space was limited by.
     memory: int
-    #: The bytes this process held in memory when it forked the reader.
-    resident: int
-    #: The process that forked it (a process forked from that one inherits the object).
-    owner: int
+    #: Whether it has ended and been collected (its process id may then be another's).
+    collected: bool = False
 
 
 _reader: _Reader | None = None
@@ -75,25 +79,23 @@ _reader: _Reader | None = None
 def read_in_reader(data: bytes, budget: Budget, deadline: float) -> list[str]:
     """The PDF's pages' text, read by this process's reader within ``budget``. Raise
     `PdfProblem` as `imrparse.pdfium.page_texts` does, or `NoReader` when no reader can be
-    made."""
+    made. Call it holding `imrparse.pdfium`'s lock (a reader reads one PDF at a time)."""
     global _reader
-    # (One PDF at a time per process: PDFium is not thread-safe, and a reader reads one.)
-    with _LOCK:
-        if _reader is not None and (_reader.memory != budget.memory or _gone(_reader)):
-            stop_reader()
-        if _reader is None:
-            _reader = _start(budget.memory)
-        reader = _reader
-        try:
-            outcome = _exchange(reader, data, budget, deadline)
-        except BaseException:
-            # Over its time, ended, or this process interrupted mid-answer: that reader is
-            # done with.
-            _reader = None
-            _kill(reader)
-            raise
-        if outcome.get("retire"):
-            stop_reader()
+    if _reader is not None and (_reader.memory != budget.memory or _gone(_reader)):
+        _stop()
+    if _reader is None:
+        _reader = _start(budget.memory)
+    reader = _reader
+    try:
+        outcome = _exchange(reader, data, budget, deadline)
+    except BaseException:
+        # Over its time, ended, or this process interrupted mid-answer: that reader is done
+        # with.
+        _reader = None
+        _kill(reader)
+        raise
+    if outcome.get("retire"):
+        _stop()
     if "pages" in outcome:
         return [str(page) for page in outcome["pages"]]
     if "problem" in outcome:
@@ -103,20 +105,27 @@ def read_in_reader(data: bytes, budget: Budget, deadline: float) -> list[str]:
 
 
 def stop_reader() -> None:
-    """End this process's reader, if it has one: it reads to the end of its requests and
-    leaves."""
+    """End this process's reader, if it has one (once it has answered the PDF it may be
+    reading for another thread)."""
+    with pdfium._LOCK:
+        _stop()
+
+
+def _stop() -> None:
+    """End the reader: it reads to the end of its requests and leaves."""
     global _reader
     reader, _reader = _reader, None
     if reader is None:
         return
     os.close(reader.requests)
+    ended: list[int] = []
     try:
-        ready, _, _ = select.select([reader.replies], [], [], 1.0)
+        ended, _, _ = select.select([reader.replies], [], [], 1.0)
     finally:
         os.close(reader.replies)
-        if not ready:
+        if not ended:
             os.kill(reader.pid, signal.SIGKILL)
-        _collect(reader.pid)
+        _collect(reader)
 
 
 def _forget_inherited_reader() -> None:
@@ -162,29 +171,33 @@ def _start(memory: int) -> _Reader:
     _stop_at_exit()
     requests_in, requests_out = os.pipe()
     replies_in, replies_out = os.pipe()
-    resident = _resident()
+    # (Ctrl-C or SIGTERM waits until the reader is known here, so that it can be ended.)
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
-        pid = os.fork()
-    except OSError:
-        for fd in (requests_in, requests_out, replies_in, replies_out):
-            os.close(fd)
-        raise NoReader from None
-    if pid == 0:
-        _serve(requests_in, replies_out, memory)
-    os.close(requests_in)
-    os.close(replies_out)
-    return _Reader(pid, requests_out, replies_in, memory, resident, os.getpid())
+        try:
+            pid = os.fork()
+        except OSError:
+            for fd in (requests_in, requests_out, replies_in, replies_out):
+                os.close(fd)
+            raise NoReader from None
+        if pid == 0:
+            _serve(requests_in, replies_out, memory, blocked)
+        os.close(requests_in)
+        os.close(replies_out)
+        return _Reader(pid, requests_out, replies_in, memory)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def _exchange(reader: _Reader, data: bytes, budget: Budget, deadline: float) -> dict[str, Any]:
     """Send the PDF; read what comes back as it comes, until the answer is whole, the reader
     ends, or the PDF's time is up."""
     request = {"size": len(data), "deadline": deadline, "budget": asdict(budget)}
+    received = bytearray()
     try:
         _write(reader.requests, json.dumps(request).encode("ascii") + b"\n" + data)
     except BrokenPipeError:
-        raise _ended(reader, budget) from None
-    received = bytearray()
+        raise _ended(reader, budget, received) from None
     while not received.endswith(b"\n") or _RESULT not in received:
         left = deadline + _GRACE - time.monotonic()
         if left <= 0:
@@ -194,19 +207,27 @@ def _exchange(reader: _Reader, data: bytes, budget: Budget, deadline: float) -> 
             continue
         chunk = os.read(reader.replies, 1 << 20)
         if not chunk:
-            raise _ended(reader, budget)
+            raise _ended(reader, budget, received)
         received += chunk
     result = received.index(_RESULT) + len(_RESULT)
     outcome: dict[str, Any] = json.loads(received[result:])
     return outcome
 
 
-def _ended(reader: _Reader, budget: Budget) -> PdfProblem:
+def _ended(reader: _Reader, budget: Budget, received: bytearray) -> PdfProblem:
     """Why the reader ended without its answer: PDFium failed to allocate past the limit and
     ended the process (it aborts), or it crashed on the PDF (a fault of PDFium's, which in this
-    process would have ended the whole run). Told apart by the memory the reader came to hold."""
-    _, status, usage = os.wait4(reader.pid, 0)
-    grown = usage.ru_maxrss * 1024 - reader.resident  # (Linux counts ru_maxrss in kilobytes)
+    process would have ended the whole run). Told apart by the memory the reader came to hold
+    while reading this PDF (it resets its peak before each)."""
+    try:
+        _, status, usage = os.wait4(reader.pid, 0)
+    except ChildProcessError:  # (collected by another hand: SIGCHLD ignored, say)
+        reader.collected = True
+        return PdfProblem("damaged", "PDFium failed on it: its reader ended")
+    reader.collected = True
+    start = _START.search(received)
+    held = int(start[1]) if start else 0
+    grown = usage.ru_maxrss * 1024 - held  # (Linux counts ru_maxrss in kilobytes)
     if grown >= budget.memory // 2:
         return PdfProblem("budget", _over_memory(budget))
     how = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else "an error"
@@ -216,22 +237,27 @@ def _ended(reader: _Reader, budget: Budget) -> PdfProblem:
 def _gone(reader: _Reader) -> bool:
     """Whether the reader ended while it was waiting for a PDF (killed by another hand)."""
     try:
-        return os.waitpid(reader.pid, os.WNOHANG) != (0, 0)
+        ended = os.waitpid(reader.pid, os.WNOHANG) != (0, 0)
     except ChildProcessError:
-        return True
+        ended = True
+    reader.collected = ended
+    return ended
 
 
 def _kill(reader: _Reader) -> None:
     for fd in (reader.requests, reader.replies):
         os.close(fd)
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(reader.pid, signal.SIGKILL)
-    _collect(reader.pid)
+    if not reader.collected:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(reader.pid, signal.SIGKILL)
+    _collect(reader)
 
 
-def _collect(pid: int) -> None:
-    with contextlib.suppress(ChildProcessError):  # (collected already: `_ended`)
-        os.waitpid(pid, 0)
+def _collect(reader: _Reader) -> None:
+    if not reader.collected:
+        with contextlib.suppress(ChildProcessError):  # (SIGCHLD ignored: collected already)
+            os.waitpid(reader.pid, 0)
+        reader.collected = True
 
 
 def _last_page(received: bytearray) -> tuple[int, int]:
@@ -251,12 +277,12 @@ def _over_memory(budget: Budget) -> str:
 # ---- the reader's side ----------------------------------------------------------------------
 
 
-def _serve(requests: int, replies: int, memory: int) -> NoReturn:
+def _serve(requests: int, replies: int, memory: int, mask: set[int]) -> NoReturn:
     """Read PDFs from ``requests`` and answer each on ``replies`` until the requests end or the
     reader retires; then end, whatever happens."""
     status = 1
     try:
-        _set_up(keep={requests, replies})
+        _set_up(keep={requests, replies}, mask=mask)
         start = _address_space()
         if start:
             _limit_memory(start + memory)
@@ -264,7 +290,14 @@ def _serve(requests: int, replies: int, memory: int) -> NoReturn:
         while (line := incoming.line()) is not None:
             request = json.loads(line)
             data = incoming.exactly(int(request["size"]))
-            outcome = _read_one(data, Budget(**request["budget"]), request["deadline"], replies)
+            deadline = float(request["deadline"])
+            # Ended by its own alarm if the parent, who kills it past the deadline, is gone.
+            signal.setitimer(
+                signal.ITIMER_REAL, max(deadline + 2 * _GRACE - time.monotonic(), 0.01)
+            )
+            _write(replies, b"S %d\n" % _reset_peak_memory())
+            outcome = _read_one(data, Budget(**request["budget"]), deadline, replies)
+            signal.setitimer(signal.ITIMER_REAL, 0)
             # (Freed memory is not always given back: past a quarter of the budget, make way
             # for a reader with all of it.)
             outcome["retire"] = bool(start) and _address_space() > start + memory // 4
@@ -276,28 +309,54 @@ def _serve(requests: int, replies: int, memory: int) -> NoReturn:
         os._exit(status)  # no cleanup of the parent's: its atexit handlers, its open files
 
 
-def _set_up(keep: set[int]) -> None:
-    # The parent's handlers (a batch run's, say) are not this process's to run: SIGTERM to the
-    # process group, or Ctrl-C, simply ends it; and it ends with the process that made it.
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGPIPE):
-        signal.signal(signum, signal.SIG_DFL)
-    die_with_parent()
+def _set_up(keep: set[int], mask: set[int]) -> None:
+    # SIGTERM to the process group, or Ctrl-C, simply ends it, unless the parent ignores them
+    # (nohup, a background job): then so does the reader.
+    for signum in _DEFAULT_SIGNALS:
+        if signal.getsignal(signum) is not signal.SIG_IGN or signum == signal.SIGALRM:
+            signal.signal(signum, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
     # Nothing of the reader's reaches the terminal: when PDFium fails to allocate past the limit
     # it aborts, and the C library (or Python's fault handler, where it is on) would say so.
     faulthandler.disable()
     quiet = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(quiet, fd)
-    # None of the parent's files stay open here (its output files, its pool's pipes): the
-    # parent's ends must close when the parent lets them go.
-    for name in os.listdir("/proc/self/fd"):
-        fd = int(name)
-        if fd > 2 and fd not in keep:
-            with contextlib.suppress(OSError):
-                os.close(fd)
+    _close_all_but(keep | {0, 1, 2})
     # The parent's objects are never collected here: a collection would touch each of them and
     # copy the parent's whole heap into this process.
     gc.freeze()
+
+
+def _close_all_but(keep: set[int]) -> None:
+    """Close every file this process has open but ``keep``: none of the parent's files stay
+    open here (its output files, its pool's pipes), whose ends must close when the parent lets
+    them go."""
+    try:
+        open_fds = sorted(int(name) for name in os.listdir("/proc/self/fd"))
+    except OSError:  # (no /proc)
+        open_fds = []
+        highest = os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 1024
+        low = 0
+        for fd in [*sorted(keep), highest]:
+            if low < fd:  # (os.closerange(n, n) closes every file from n on)
+                os.closerange(low, fd)
+            low = fd + 1
+    for fd in open_fds:
+        if fd not in keep:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+def _reset_peak_memory() -> int:
+    """Start this process's peak memory (what `wait4` reports of it) anew from what it holds
+    now, which is given back."""
+    with (
+        contextlib.suppress(OSError),
+        open("/proc/self/clear_refs", "w", encoding="ascii") as clear_refs,
+    ):
+        clear_refs.write("5")
+    return _resident()
 
 
 def _read_one(data: bytes, budget: Budget, deadline: float, replies: int) -> dict[str, Any]:
@@ -349,9 +408,10 @@ def _limit_memory(limit: int) -> None:
     import resource
 
     try:
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        for given in (soft, hard):  # (never above a limit the user set)
+            if given != resource.RLIM_INFINITY:
+                limit = min(limit, given)
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     except (OSError, ValueError):
         pass  # (a limit lower already: the time is bounded all the same)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 from typing import Any
@@ -56,7 +56,8 @@ def _out_of_place() -> re.Pattern[str]:
 _Field = tuple[str, Any, Token]
 
 
-#: Problems listed for one letter at most: the last of them says how many more were found.
+#: Problems the builder lists for one letter at most; past these it counts them
+#: (`imrparse.errors.noting_unlisted` says how many on the last problem listed).
 MAX_LISTED = 100
 
 
@@ -122,22 +123,11 @@ class LetterBuilder:
     def begin(self, normal: NormalText) -> None:
         """Forget the last letter; build the next from ``normal``."""
         self.normal = normal
-        self._listed: list[Diagnostic] = []
+        self.diagnostics: list[Diagnostic] = []
         #: Problems found past the first `MAX_LISTED`: counted, not located.
         self.unlisted = 0
         #: Where each case header field stands in the original input, for later checks.
         self.header_positions = HeaderPositions(normal)
-
-    @property
-    def diagnostics(self) -> list[Diagnostic]:
-        """The problems found so far, `MAX_LISTED` at most: if there were more, the last one
-        listed says how many."""
-        if not self.unlisted:
-            return self._listed
-        *listed, last = self._listed
-        more = f"{self.unlisted:,} more problem{'s' if self.unlisted > 1 else ''}"
-        note = f" (and {more} after this one, not listed: at most {MAX_LISTED} are)"
-        return [*listed, replace(last, message=last.message + note)]
 
     # ---- helpers --------------------------------------------------------------------------
 
@@ -154,14 +144,14 @@ class LetterBuilder:
         expected: str | None = None,
         at_line_start: bool = False,
     ) -> None:
-        if len(self._listed) >= MAX_LISTED:
+        if len(self.diagnostics) >= MAX_LISTED:
             # Locating a problem costs more than reading a line: a text of a million headings
             # out of place would take minutes to list them all (issue 13, item 6).
             self.unlisted += 1
             return
         line, column = self.position(token)
         where = (line, 1) if at_line_start else (line, column)
-        self._listed.append(
+        self.diagnostics.append(
             located(self.normal, code, message, where, expected=expected, found=found)
         )
 

@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import signal
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -45,6 +48,7 @@ import imrparse
 from imrparse import (
     LetterError,
     lalr,
+    lifetime,
     load_document,
     normalize,
     parse,
@@ -323,6 +327,131 @@ class TestTheReaderProcess:
         monkeypatch.setattr(os, "fork", refused)
         assert pdfium.page_texts(text_pdf([["one", "two"]])) == ["one\ntwo\n"]
 
+    def test_a_reader_made_by_a_thread_that_has_ended_still_reads(self, forked: list[int]) -> None:
+        # (The kernel's "die with the parent" is tied to the thread that forked: a reader asked
+        # for it died with a short-lived thread, and the PDF another thread was reading with it.)
+        thread = threading.Thread(target=pdfium.page_texts, args=(text_pdf([["one"]]),))
+        thread.start()
+        thread.join()
+        assert pdfium.page_texts(text_pdf([["two"]])) == ["two\n"]
+        assert len(forked) == 1
+
+    def test_a_pdfs_time_starts_when_it_is_its_turn(self) -> None:
+        # Another thread reads a PDF (it holds the lock) for longer than this PDF's budget.
+        got: list[Any] = []
+        budget = Budget(seconds=0.3)
+        with pdfium._LOCK:
+            thread = threading.Thread(
+                target=lambda: got.append(pdfium.page_texts(text_pdf([["one"]]), budget))
+            )
+            thread.start()
+            time.sleep(0.6)
+        thread.join()
+        assert got == [["one\n"]]
+
+    def test_a_process_forked_while_another_thread_reads_a_pdf_reads_its_own(self) -> None:
+        with pdfium._LOCK:  # (another thread, reading)
+            child = os.fork()
+            if child == 0:
+                os._exit(0 if pdfium.page_texts(text_pdf([["one"]])) == ["one\n"] else 1)
+        assert _exit_code(child, within=20) == 0
+
+    def test_a_crash_after_a_pdf_that_took_much_memory_is_damaged_not_over_its_budget(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        calls: list[int] = []
+
+        def heavy_then_crashing(*args: Any) -> list[str]:
+            calls.append(1)  # (in the reader)
+            if len(calls) == 1:
+                block = bytearray(200 * MB)  # touched: resident
+                del block
+                return ["one\n"]
+            os.kill(os.getpid(), signal.SIGSEGV)
+            return []
+
+        monkeypatch.setattr(pdfprocess, "_read", heavy_then_crashing)
+        assert pdfium.page_texts(text_pdf([["one"]])) == ["one\n"]
+        with pytest.raises(pdfium.PdfProblem) as caught:
+            pdfium.page_texts(text_pdf([["two"]]))
+        assert (caught.value.kind, str(caught.value)) == (
+            "damaged",
+            "PDFium failed on it: its reader ended with signal 11",
+        )
+
+    def test_a_reader_ignores_what_its_parent_ignores(self, forked: list[int]) -> None:
+        # (Under nohup, the hang-up that ends the terminal must not end the reader either.)
+        previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+        try:
+            pdfium.page_texts(text_pdf([["one"]]))
+            os.kill(forked[0], signal.SIGHUP)
+            assert pdfium.page_texts(text_pdf([["two"]])) == ["two\n"]
+        finally:
+            signal.signal(signal.SIGHUP, previous)
+        assert len(forked) == 1
+
+    def test_a_reader_that_crashes_where_children_are_not_waited_for_is_damaged(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        def crashing(*args: Any) -> list[str]:
+            os.kill(os.getpid(), signal.SIGSEGV)
+            return []
+
+        monkeypatch.setattr(pdfprocess, "_read", crashing)
+        previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+        try:
+            with pytest.raises(pdfium.PdfProblem) as caught:
+                pdfium.page_texts(text_pdf([["one"]]))
+        finally:
+            signal.signal(signal.SIGCHLD, previous)
+        assert caught.value.kind == "damaged"
+
+    def test_a_reader_closes_its_parents_files_where_it_cannot_list_them(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        real = os.listdir
+
+        def no_proc(path: Any = ".") -> list[str]:
+            if str(path).startswith("/proc"):
+                raise FileNotFoundError(2, "No such file or directory", str(path))
+            return real(path)
+
+        monkeypatch.setattr(os, "listdir", no_proc)
+        assert pdfium.page_texts(text_pdf([["one"]])) == ["one\n"]
+
+    def test_a_readers_memory_limit_is_never_above_the_one_the_user_set(self) -> None:
+        child = os.fork()
+        if child == 0:
+            _, hard = resource.getrlimit(resource.RLIMIT_AS)
+            resource.setrlimit(resource.RLIMIT_AS, (2**40, hard))
+            pdfprocess._limit_memory(2**41)
+            os._exit(0 if resource.getrlimit(resource.RLIMIT_AS)[0] == 2**40 else 1)
+        assert _exit_code(child, within=20) == 0
+
+
+def test_a_process_dies_with_its_parent_even_when_its_parent_is_process_1() -> None:
+    # (A container without an init: imrparse is process 1, and was taken for a dead parent.)
+    for parent, code in ((os.getpid(), 0), (-5, 1)):  # (-5: the parent it was told of is gone)
+        child = os.fork()
+        if child == 0:
+            lifetime.die_with_parent(parent)
+            os._exit(0)
+        assert _exit_code(child, within=20) == code
+
+
+def _exit_code(pid: int, *, within: float) -> int | None:
+    """The exit code of child ``pid`` once it ends; None (and the child killed) if it runs on
+    for ``within`` seconds."""
+    end = time.monotonic() + within
+    while time.monotonic() < end:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        time.sleep(0.02)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    return None
+
 
 def _collected(pids: list[int]) -> bool:
     """Whether each of these child processes has ended and been collected (no zombie)."""
@@ -417,10 +546,21 @@ def test_a_letter_with_more_problems_than_are_listed_says_how_many_more_there_we
     problems = imrparse.validate(in_summary("CLINICAL CASE SUMMARY\n\n \n\n", 500))
     assert len(problems) == MAX_LISTED == 100
     assert all(p.message.startswith("'CLINICAL CASE SUMMARY' appears again") for p in problems)
-    assert problems[-1].message.endswith(
-        "(and 400 more problems after this one, not listed: at most 100 are)"
-    )
+    assert problems[-1].message.endswith("(and 400 more problems found, not listed)")
     assert problems[-2].message.endswith("out of place")
+
+
+def test_the_count_of_problems_not_listed_is_on_the_last_one_shown_when_the_parse_stops_too() -> (
+    None
+):
+    # The letter ends in its summary: why the parse stopped comes last, in order, with the count.
+    text = in_summary("CLINICAL CASE SUMMARY\n\n \n\n", 150)
+    problems = imrparse.validate(text[: text.index("IMR ISSUES, DECISIONS AND RATIONALES")])
+    assert [(p.line, p.column) for p in problems] == sorted((p.line, p.column) for p in problems)
+    assert len(problems) == MAX_LISTED + 1
+    assert problems[-1].code == "IMR201"
+    assert [p for p in problems if "not listed" in p.message] == [problems[-1]]
+    assert problems[-1].message.endswith("(and 50 more problems found, not listed)")
 
 
 def test_a_text_of_more_lines_than_a_letter_may_have_is_refused_before_it_is_read() -> None:

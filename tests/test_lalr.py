@@ -15,6 +15,7 @@ from conftest import examples
 from hypothesis import given
 from hypothesis import strategies as st
 from lark.exceptions import UnexpectedInput
+from lark.visitors import Transformer_InPlace
 from layouts import seed_text
 from mutations import Mutation, layout_only, structural, valid_letters
 
@@ -207,3 +208,13 @@ def test_a_builder_with_a_method_for_a_terminal_is_refused_by_the_driver() -> No
 def test_a_builder_with_a_method_wrapped_by_v_args_is_refused_by_the_driver() -> None:
     with pytest.raises(TypeError, match=r"method case_number is wrapped by lark\.v_args"):
         LeanParser(lean_tables(), _InlineCaseNumber())
+
+
+class _InPlace(Transformer_InPlace[lark.Token, Any]):
+    def case_number(self, tree: lark.Tree[Any]) -> Any:
+        return tree.children[-1]
+
+
+def test_a_builder_that_transforms_trees_in_place_is_refused_by_the_driver() -> None:
+    with pytest.raises(TypeError, match=r"is a lark\.visitors\.Transformer_InPlace"):
+        LeanParser(lean_tables(), _InPlace())
