@@ -131,7 +131,7 @@ CASES: dict[str, Callable[[int], str]] = {
 }
 
 # Issue 13's text cases, and others of their kind, at 10 MB.
-ISSUE_TEXT: dict[str, Callable[[], str]] = {
+ISSUE_TEXT: dict[str, Callable[[], str | bytes]] = {
     "the seed, then line ends to 10 MB (conforms)": lambda: SEED + "\n" * (LIMIT - len(SEED)),
     "line ends to 10 MB, then the seed (conforms)": lambda: "\n" * (LIMIT - len(SEED)) + SEED,
     "the seed, its summary 10 MB of headings out of place": lambda: _to_size(
@@ -170,6 +170,16 @@ ISSUE_TEXT.update(
         "the seed, its summary one-letter pages to the line limit (conforms)": lambda: (
             _to_line_limit("x\n\n\f")
         ),
+        # Found by a review: one form feed made each empty line cost as a text line does.
+        "the seed, a form feed, then line ends to 10 MB (conforms)": lambda: (
+            SEED + "\f" + "\n" * (LIMIT - len(SEED) - 1)
+        ),
+        # ... and bytes that are not UTF-8 were read one call at a time.
+        "10 MB of bytes that are not UTF-8 (0x80)": lambda: b"\x80" * LIMIT,
+        "the seed, then 0xE9 bytes to 10 MB (conforms)": lambda: (
+            SEED.encode() + b"\xe9" * (LIMIT - len(SEED.encode()))
+        ),
+        "'caf\\xe9 ' (cp1252) to 10 MB": lambda: b"caf\xe9 " * (LIMIT // 5),
     }
 )
 
@@ -265,7 +275,8 @@ def text_table(folder: Path, timeout: float, memory: float) -> None:
         ratio = seconds[LIMIT] / seconds[LIMIT // 10]
         print(f"| | | | | | 10 MB takes {ratio:.1f}x the time of 1 MB (linear: 10x or less) |")
     for name, build in ISSUE_TEXT.items():
-        data = build().encode("utf-8")
+        made = build()
+        data = made if isinstance(made, bytes) else made.encode("utf-8")
         path.write_bytes(data)
         elapsed, peak, outcome = _run(path, timeout, memory)
         table.row(name, f"{len(data) / 1e6:.1f}", elapsed, peak, outcome)

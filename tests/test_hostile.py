@@ -13,6 +13,7 @@ where it can, counts the steps taken. `benchmarks/hostile.py` gives the seconds 
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import resource
@@ -20,6 +21,7 @@ import signal
 import sys
 import threading
 import time
+from array import array
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -56,6 +58,7 @@ from imrparse import (
     pdfium,
     pdfprocess,
 )
+from imrparse import decode as decode_module
 from imrparse.decode import MAX_LINES, check_text
 from imrparse.pdf import is_pdf, pdf_text
 from imrparse.pdfium import Budget
@@ -603,6 +606,14 @@ def test_the_seed_and_ten_million_line_ends_reads_as_the_seed() -> None:
     assert parse(SEED + "\n" * 10_000_000) == parse(SEED)
 
 
+def test_the_seed_a_form_feed_and_ten_million_line_ends_reads_as_the_seed() -> None:
+    # (One form feed made each empty line three Python objects of their own: 818 MB.)
+    normal = normalize.normalize(SEED + "\f" + "\n" * 10_000_000)
+    assert normal.segments is not None
+    assert isinstance(normal.segments.lines, array) and isinstance(normal.segments.starts, array)
+    assert parse(SEED + "\f" + "\n" * 10_000) == parse(SEED)
+
+
 @given(st.text("TESPF", max_size=12))
 def test_page_breaks_and_the_empty_lines_beside_them_count_as_one_empty_line(kinds: str) -> None:
     assert normalize._page_gaps_as_empty_lines(kinds) == re.sub("E*PE*", "E", kinds)
@@ -625,6 +636,55 @@ def test_a_run_of_blank_lines_normalizes_the_same_however_long_it_is(
 def test_the_seed_with_160000_more_paragraphs_reads_as_the_seed_with_them() -> None:
     letter = parse(in_summary(ONE_LINE_PARAGRAPH, 160_000))
     assert letter.clinical_case_summary.count("Short.") == 160_000
+
+
+# ---- text that is not UTF-8 ----------------------------------------------------------------
+
+
+def _cp1252_byte_by_byte(error: UnicodeError) -> tuple[str, int]:
+    """What the decoder's fallback gives, the slow way: the bytes it stopped at, one by one."""
+    assert isinstance(error, UnicodeDecodeError)
+    read = []
+    for byte in error.object[error.start : error.end]:
+        try:
+            read.append(bytes([byte]).decode("cp1252"))
+        except UnicodeDecodeError:
+            read.append(chr(byte))
+    return "".join(read), error.end
+
+
+codecs.register_error("test-cp1252-byte-by-byte", _cp1252_byte_by_byte)
+_PIECES_OF_TEXT = st.sampled_from(
+    [b"a", b" ", b"\n", "\u00e9".encode(), "\u2019".encode(), "\U0001f600".encode()]
+)
+
+
+@given(st.lists(st.one_of(_PIECES_OF_TEXT, st.binary(min_size=1, max_size=3)), max_size=40))
+def test_bytes_that_are_not_utf8_are_read_as_cp1252_as_one_byte_at_a_time_would(
+    pieces: list[bytes],
+) -> None:
+    data = b"".join(pieces)
+    assert data.decode("utf-8", "imrparse-cp1252") == data.decode(
+        "utf-8", "test-cp1252-byte-by-byte"
+    )
+
+
+def test_a_run_of_bytes_that_are_not_utf8_is_read_in_steps_of_64_kib(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # (One step per byte: 10 MB of them took 14 seconds.)
+    steps: list[int] = []
+    real = decode_module._NOT_UTF8
+
+    class Counting:
+        def match(self, data: bytes, start: int) -> re.Match[bytes] | None:
+            steps.append(start)
+            return real.match(data, start)
+
+    monkeypatch.setattr(decode_module, "_NOT_UTF8", Counting())
+    text = decode_module.decode(b"Caf " + b"\x80\x81\xff\x9d" * 100_000 + b" ok")
+    assert text == "Caf " + "\u20ac\x81\u00ff\x9d" * 100_000 + " ok"
+    assert steps == list(range(4, 400_004, 65_536))
 
 
 # ---- 9. "%PDF-" in a text letter ------------------------------------------------------------
