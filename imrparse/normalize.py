@@ -203,13 +203,14 @@ def _split_pages(
     raws: list[str] = []
     lines, starts = array("i"), array("i")
     page_breaks: list[int] = []
+    following = iter(source_lines)  # (taken in order: no copy of a stretch, no going back)
     done = 0
     for index in [index for index, line in enumerate(source_lines) if "\f" in line]:
-        raws.extend(islice(source_lines, done, index))
+        raws.extend(islice(following, index - done))
         lines.extend(range(done + 1, index + 1))
         starts.frombytes(bytes(starts.itemsize * (index - done)))
         number, start = index + 1, 0
-        for position, part in enumerate(source_lines[index].split("\f")):
+        for position, part in enumerate(next(following).split("\f")):
             if position and (not page_breaks or page_breaks[-1] != len(raws) - 1):
                 page_breaks.append(len(raws))
                 raws.append("")
@@ -221,7 +222,7 @@ def _split_pages(
                 starts.append(start)
             start += len(part) + 1
         done = index + 1
-    raws.extend(islice(source_lines, done, None))
+    raws.extend(following)
     lines.extend(range(done + 1, len(source_lines) + 1))
     starts.frombytes(bytes(starts.itemsize * (len(source_lines) - done)))
     return raws, lines, starts, page_breaks

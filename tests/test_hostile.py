@@ -614,6 +614,36 @@ def test_the_seed_a_form_feed_and_ten_million_line_ends_reads_as_the_seed() -> N
     assert parse(SEED + "\f" + "\n" * 10_000) == parse(SEED)
 
 
+def _pages_split_line_by_line(
+    source_lines: list[str],
+) -> tuple[list[str], list[int], list[int], list[int]]:
+    """`normalize._split_pages` as it was, a line at a time: the reference."""
+    raws: list[str] = []
+    lines: list[int] = []
+    starts: list[int] = []
+    page_breaks: list[int] = []
+    for number, line in enumerate(source_lines, start=1):
+        start = 0
+        for index, part in enumerate(line.split("\f")):
+            if index and (not page_breaks or page_breaks[-1] != len(raws) - 1):
+                page_breaks.append(len(raws))
+                raws.append("")
+                lines.append(number)
+                starts.append(start - 1)
+            if part or "\f" not in line:
+                raws.append(part)
+                lines.append(number)
+                starts.append(start)
+            start += len(part) + 1
+    return raws, lines, starts, page_breaks
+
+
+@given(st.lists(st.sampled_from(["", " ", "a", "\f", "a\fb", "\f\f", "x\f", "\fy"]), max_size=30))
+def test_pages_are_split_as_a_line_at_a_time_would(source_lines: list[str]) -> None:
+    raws, lines, starts, page_breaks = normalize._split_pages(source_lines)
+    assert (raws, list(lines), list(starts), page_breaks) == _pages_split_line_by_line(source_lines)
+
+
 @given(st.text("TESPF", max_size=12))
 def test_page_breaks_and_the_empty_lines_beside_them_count_as_one_empty_line(kinds: str) -> None:
     assert normalize._page_gaps_as_empty_lines(kinds) == re.sub("E*PE*", "E", kinds)
