@@ -157,7 +157,8 @@ def _nul_error(data: bytes, offset: int) -> LetterError:
 
 
 def check_text(text: str) -> None:
-    """Refuse text that cannot be a letter before it is parsed: empty, blank or binary."""
+    """Refuse text that cannot be a letter before it is parsed: empty, blank, binary, or of more
+    than `MAX_LINES` lines that are not empty."""
     body = text.removeprefix("\ufeff")
     if not body:
         raise _input_error("IMR101", "input is empty")

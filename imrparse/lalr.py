@@ -224,7 +224,8 @@ def _callback(builder: object, rule: _RuleSpec) -> Callable[[list[Any]], Any]:
     whole = method if method is not None and not expand_single else build
     if kept is None:
         return whole
-    if whole is build and method is None and default is None and kept[:1] == [(0, True)]:
+    repetition_step = method is None and default is None and not expand_single
+    if repetition_step and kept[:1] == [(0, True)]:
         # A step of a repetition (``_x_plus: _x_plus x``, left-recursive as Lark makes it):
         # the node of the steps so far grows by this one's children and stands for the rule.
         # Copying its list at every step made reading N paragraphs cost N²/2 steps (issue 13,

@@ -7,13 +7,15 @@ holding PDFium, whose address space may grow by `Budget.memory` at most, which r
 is sent one at a time and sends back their pages' text.
 
 - A reader still at a PDF half a second past the PDF's deadline is killed (IMR113, time); an
-  orphaned one ends itself a little later (an alarm), and an idle one when its requests end.
+  orphaned one ends itself a little later (a timer of its CPU time), and an idle one when its
+  requests end.
 - A reader that ends without an answer either failed to allocate past its limit (PDFium then
   aborts: IMR113, memory) or faulted on a damaged PDF (IMR107); the two are told apart by the
   memory it came to hold while reading that PDF. Either way this process goes on, and the
   next PDF gets a new reader.
 - A reader whose address space grew by a quarter of its budget over the PDFs it read retires
-  after its answer, so that the memory one PDF may take is never eaten by those before it.
+  after its answer, so that those before it never eat more than a quarter of what one PDF may
+  take.
 
 Why one long-lived reader and not a fork per PDF: a fork per PDF made a published letter take
 14 ms instead of 6 (the child copied the pages of a warm heap as it wrote to them, and built
@@ -54,7 +56,7 @@ _PROGRESS = re.compile(rb"^P ([0-9]+) ([0-9]+)$", re.MULTILINE)
 _RESULT = b"\nR "
 # Signals a reader leaves to their default action (unless its parent ignores them): the
 # parent's handlers (a batch run's, say) are not the reader's to run.
-_DEFAULT_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGALRM)
+_DEFAULT_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGPROF)
 
 
 class NoReader(Exception):
@@ -84,7 +86,12 @@ def read_in_reader(data: bytes, budget: Budget, deadline: float) -> list[str]:
     if _reader is not None and (_reader.memory != budget.memory or _gone(_reader)):
         _stop()
     if _reader is None:
-        _reader = _start(budget.memory)
+        # (Ctrl-C or SIGTERM waits until the new reader is known here, so that it can be ended.)
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        try:
+            _reader = _start(budget.memory, blocked)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     reader = _reader
     try:
         outcome = _exchange(reader, data, budget, deadline)
@@ -123,7 +130,7 @@ def _stop() -> None:
         ended, _, _ = select.select([reader.replies], [], [], 1.0)
     finally:
         os.close(reader.replies)
-        if not ended:
+        if not ended and not reader.collected:
             os.kill(reader.pid, signal.SIGKILL)
         _collect(reader)
 
@@ -167,26 +174,22 @@ def _stop_at_exit() -> None:
         Finalize(None, stop_reader, exitpriority=0)
 
 
-def _start(memory: int) -> _Reader:
+def _start(memory: int, mask: set[int]) -> _Reader:
+    """Fork a reader (its signal mask set to ``mask`` once it is ready)."""
     _stop_at_exit()
     requests_in, requests_out = os.pipe()
     replies_in, replies_out = os.pipe()
-    # (Ctrl-C or SIGTERM waits until the reader is known here, so that it can be ended.)
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
-        try:
-            pid = os.fork()
-        except OSError:
-            for fd in (requests_in, requests_out, replies_in, replies_out):
-                os.close(fd)
-            raise NoReader from None
-        if pid == 0:
-            _serve(requests_in, replies_out, memory, blocked)
-        os.close(requests_in)
-        os.close(replies_out)
-        return _Reader(pid, requests_out, replies_in, memory)
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        pid = os.fork()
+    except OSError:
+        for fd in (requests_in, requests_out, replies_in, replies_out):
+            os.close(fd)
+        raise NoReader from None
+    if pid == 0:
+        _serve(requests_in, replies_out, memory, mask)
+    os.close(requests_in)
+    os.close(replies_out)
+    return _Reader(pid, requests_out, replies_in, memory)
 
 
 def _exchange(reader: _Reader, data: bytes, budget: Budget, deadline: float) -> dict[str, Any]:
@@ -230,6 +233,8 @@ def _ended(reader: _Reader, budget: Budget, received: bytearray) -> PdfProblem:
     grown = usage.ru_maxrss * 1024 - held  # (Linux counts ru_maxrss in kilobytes)
     if grown >= budget.memory // 2:
         return PdfProblem("budget", _over_memory(budget))
+    if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGPROF:  # (its own timer)
+        return _over_time(budget, *_last_page(received), inside=True)
     how = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else "an error"
     return PdfProblem("damaged", f"PDFium failed on it: its reader ended with {how}")
 
@@ -291,13 +296,15 @@ def _serve(requests: int, replies: int, memory: int, mask: set[int]) -> NoReturn
             request = json.loads(line)
             data = incoming.exactly(int(request["size"]))
             deadline = float(request["deadline"])
-            # Ended by its own alarm if the parent, who kills it past the deadline, is gone.
+            # Ended by its own timer if the parent, who kills it past the deadline, is gone. A
+            # timer of the CPU time it uses, which is never more than the time passed, and stops
+            # while the process is stopped (Ctrl-Z): it never rings for a reader in good order.
             signal.setitimer(
-                signal.ITIMER_REAL, max(deadline + 2 * _GRACE - time.monotonic(), 0.01)
+                signal.ITIMER_PROF, max(deadline + 2 * _GRACE - time.monotonic(), 0.01)
             )
             _write(replies, b"S %d\n" % _reset_peak_memory())
             outcome = _read_one(data, Budget(**request["budget"]), deadline, replies)
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.setitimer(signal.ITIMER_PROF, 0)
             # (Freed memory is not always given back: past a quarter of the budget, make way
             # for a reader with all of it.)
             outcome["retire"] = bool(start) and _address_space() > start + memory // 4
@@ -313,7 +320,7 @@ def _set_up(keep: set[int], mask: set[int]) -> None:
     # SIGTERM to the process group, or Ctrl-C, simply ends it, unless the parent ignores them
     # (nohup, a background job): then so does the reader.
     for signum in _DEFAULT_SIGNALS:
-        if signal.getsignal(signum) is not signal.SIG_IGN or signum == signal.SIGALRM:
+        if signal.getsignal(signum) is not signal.SIG_IGN or signum == signal.SIGPROF:
             signal.signal(signum, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_SETMASK, mask)
     # Nothing of the reader's reaches the terminal: when PDFium fails to allocate past the limit
@@ -339,7 +346,7 @@ def _close_all_but(keep: set[int]) -> None:
         highest = os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 1024
         low = 0
         for fd in [*sorted(keep), highest]:
-            if low < fd:  # (os.closerange(n, n) closes every file from n on)
+            if low < fd:  # (os.closerange(0, 0) closes every file: its end is taken unsigned)
                 os.closerange(low, fd)
             low = fd + 1
     for fd in open_fds:

@@ -22,7 +22,7 @@ from mutations import Mutation, layout_only, structural, valid_letters
 from imrparse import guideline, items
 from imrparse.errors import Diagnostic
 from imrparse.grammar import build_parser, lean_tables
-from imrparse.lalr import Fallback, LeanParser, Token, _compile
+from imrparse.lalr import Fallback, LeanParser, Token, _compile, tables_from_lark
 from imrparse.normalize import normalize
 from imrparse.parser import _Parsers
 from imrparse.transform import LetterBuilder
@@ -218,3 +218,17 @@ class _InPlace(Transformer_InPlace[lark.Token, Any]):
 def test_a_builder_that_transforms_trees_in_place_is_refused_by_the_driver() -> None:
     with pytest.raises(TypeError, match=r"is a lark\.visitors\.Transformer_InPlace"):
         LeanParser(lean_tables(), _InPlace())
+
+
+def test_a_rule_that_stands_for_its_one_child_is_that_child_as_lark_has_it() -> None:
+    # (`?item`: a rule of one child is replaced by it; the repetition's shortcut once kept it.)
+    grammar = '?item: _pre B\n_pre: "a"\nB: "b"\nstart: item+\n'
+    parser = lark.Lark(grammar, parser="lalr", maybe_placeholders=False)
+    lean = LeanParser(tables_from_lark(parser), object()).parse("abab")
+    assert (lean.data, [_seen(child) for child in lean.children]) == (
+        "start",
+        [("B", "b", 1, 2, 1), ("B", "b", 1, 4, 3)],
+    )
+    assert [_seen(child) for child in parser.parse("abab").children] == [
+        _seen(child) for child in lean.children
+    ]
