@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 import hostile_pdfs as pdfs  # noqa: E402  (the tests' own writer of hostile PDFs)
+import layouts  # noqa: E402  (the seed in the tests' layouts)
 
 SEED = (ROOT / "corpus" / "real" / "seed-letter.txt").read_text(encoding="utf-8")
 LIMIT = 10_000_000
@@ -96,14 +97,8 @@ def _one_long_line(size: int) -> str:
     return SEED.rstrip("\n") + " " + _fill("word ", size - len(SEED)) + "\n"
 
 
-# Where issue 13's cases put their extra lines: the clinical case summary of the seed (which is
-# in pypdf's double-spaced shape: a line, an empty line; " " and an empty line between
-# paragraphs).
-_SUMMARY = SEED.index("The injured worker is a 57 year old female")
-
-
-def _in_summary(unit: str, count: int) -> str:
-    return SEED[:_SUMMARY] + unit * count + SEED[_SUMMARY:]
+# Issue 13's cases put their extra lines in the seed's clinical case summary.
+_in_summary = layouts.seed_with_in_summary
 
 
 def _to_size(unit: str, size: int) -> str:

@@ -18,6 +18,15 @@ def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
 
 
+def seed_with_in_summary(unit: str, count: int) -> str:
+    """The seed with ``count`` copies of ``unit`` at the start of its clinical case summary,
+    where issue 13 put its extra lines (the seed is in pypdf's double-spaced shape: a line, an
+    empty line; " " and an empty line between paragraphs)."""
+    seed = seed_text()
+    cut = seed.index("The injured worker is a 57 year old female")
+    return seed[:cut] + unit * count + seed[cut:]
+
+
 def pypdf_lines() -> list[str]:
     """The seed as pypdf gave it: one entry per PDF line ("" joins pages, " " is empty)."""
     lines = seed_text().split("\n")

@@ -44,7 +44,7 @@ from hostile_pdfs import (
 )
 from hypothesis import given
 from hypothesis import strategies as st
-from layouts import seed_text
+from layouts import seed_text, seed_with_in_summary
 from pdfs import pdf_of_pages, seed_pages
 
 import imrparse
@@ -67,14 +67,8 @@ from imrparse.transform import MAX_LISTED
 
 SEED = seed_text()
 LINUX = sys.platform.startswith("linux")
-# Where issue 13 put its extra lines: the seed's clinical case summary (the seed is in pypdf's
-# double-spaced shape: " " and an empty line between paragraphs).
-_SUMMARY = SEED.index("The injured worker is a 57 year old female")
 ONE_LINE_PARAGRAPH = "Short.\n\n \n\n"
-
-
-def in_summary(unit: str, count: int) -> str:
-    return SEED[:_SUMMARY] + unit * count + SEED[_SUMMARY:]
+in_summary = seed_with_in_summary
 
 
 def budget_error(data: bytes, budget: Budget | None = None) -> str:

@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lark.exceptions import UnexpectedInput
 from lark.visitors import Transformer_InPlace
-from layouts import seed_text
+from layouts import seed_text, seed_with_in_summary
 from mutations import Mutation, layout_only, structural, valid_letters
 
 from imrparse import guideline, items
@@ -97,10 +97,8 @@ def test_every_generated_letter_reads_the_same_both_ways(text: str) -> None:
 
 
 def _with_paragraphs(count: int) -> str:
-    """The seed with ``count`` more one-line paragraphs in its clinical case summary (issue 13,
-    item 6)."""
-    cut = SEED.index("The injured worker is a 57 year old female")
-    return SEED[:cut] + "Short.\n\n \n\n" * count + SEED[cut:]
+    """The seed with ``count`` more one-line paragraphs in its summary (issue 13, item 6)."""
+    return seed_with_in_summary("Short.\n\n \n\n", count)
 
 
 def test_a_summary_of_thousands_of_paragraphs_reads_the_same_both_ways() -> None:
