@@ -44,9 +44,7 @@ class _Parsers(threading.local):
         if self.lean is not None:
             try:
                 letter = cast(Letter, self.lean.parse(normal.text))
-                return Reading(
-                    letter, None, builder.diagnostics, builder.header_positions, builder.unlisted
-                )
+                return _reading(builder, letter, None)
             except Fallback:
                 builder.begin(normal)  # Lark itself says what is wrong: start over
         from lark.exceptions import UnexpectedInput  # loaded only once a letter needs it
@@ -56,12 +54,8 @@ class _Parsers(threading.local):
         try:
             letter = cast(Letter, self.lark.parse(normal.text))
         except UnexpectedInput as error:
-            return Reading(
-                None, error, builder.diagnostics, builder.header_positions, builder.unlisted
-            )
-        return Reading(
-            letter, None, builder.diagnostics, builder.header_positions, builder.unlisted
-        )
+            return _reading(builder, None, error)
+        return _reading(builder, letter, None)
 
 
 @dataclass(frozen=True)
@@ -76,6 +70,12 @@ class Reading:
     header_positions: HeaderPositions
     #: Problems found past the ones listed in ``diagnostics``: counted, not located.
     unlisted: int = 0
+
+
+def _reading(
+    builder: LetterBuilder, letter: Letter | None, error: UnexpectedInput | None
+) -> Reading:
+    return Reading(letter, error, builder.diagnostics, builder.header_positions, builder.unlisted)
 
 
 _parsers: _Parsers | None = None
