@@ -175,8 +175,20 @@ ISSUE_TEXT.update(
             SEED.encode() + b"\xe9" * (LIMIT - len(SEED.encode()))
         ),
         "'caf\\xe9 ' (cp1252) to 10 MB": lambda: b"caf\xe9 " * (LIMIT // 5),
+        # ... and each problem on a long line worked the whole line out again.
+        "a 10 MB line of 'x', then the seed": lambda: "x" * (LIMIT - len(SEED) - 1) + "\n" + SEED,
+        "a real letter, its header line 10 MB of bad dates": lambda: _bad_dates(LIMIT),
     }
 )
+
+
+def _bad_dates(size: int) -> str:
+    """A real letter whose case header line repeats a date that is no calendar date, to ``size``
+    characters: a problem at each of hundreds of thousands of places on one line."""
+    letter = (ROOT / "corpus" / "real" / "CM16-0219557.txt").read_text(encoding="utf-8")
+    field, bad = "Date Assigned: 11/18/2016 ", "Date Assigned: 13/45/2016 "
+    return letter.replace(field, bad * ((size - len(letter) - 100) // len(bad)) + field, 1)
+
 
 LINES = (20_000, 40_000, 80_000, 160_000)
 

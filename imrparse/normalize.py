@@ -38,6 +38,7 @@ from __future__ import annotations
 import operator
 import re
 from array import array
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -47,6 +48,7 @@ from typing import NamedTuple
 __all__ = [
     "INVISIBLE",
     "LINE_END",
+    "Columns",
     "NormalText",
     "Piece",
     "clean",
@@ -119,6 +121,48 @@ def clean_with_columns(raw: str) -> tuple[str, list[int]]:
         columns.append(offset)
     text = "".join(out)
     return text, columns
+
+
+# A run of characters that are not whitespace, as str.split() takes them.
+_WORD = re.compile(r"\S+")
+
+
+class Columns:
+    """Where each character of `clean` ``(raw)`` came from in ``raw``: its 0-based offset.
+
+    Worked out once for a line, asked as often as there are problems on it (a text may have a
+    problem at each of thousands of places on one long line: working the whole line out again
+    for each took 137 s for 10 MB). A line with no special characters is kept as the places of
+    its words (arrays, however long the line); another as `clean_with_columns` gives it."""
+
+    def __init__(self, raw: str) -> None:
+        self._columns: array[int] | None = None
+        if not raw.isascii() and any(char in raw for char in _SPECIAL):
+            text, columns = clean_with_columns(raw)
+            self.length = len(text)
+            self._columns = array("q", columns)
+            return
+        # " ".join(raw.split()): each word, then one space (standing for the first of the
+        # whitespace after the word).
+        self._starts, self._ends, self._placed = array("q"), array("q"), array("q")
+        placed = 0
+        for word in _WORD.finditer(raw):
+            start, end = word.span()
+            self._starts.append(start)
+            self._ends.append(end)
+            self._placed.append(placed)
+            placed += end - start + 1
+        self.length = max(placed - 1, 0)
+
+    def offset(self, index: int) -> int:
+        """The offset in ``raw`` of character ``index`` (0-based, below `length`) of the clean
+        line."""
+        if self._columns is not None:
+            return self._columns[index]
+        word = bisect_right(self._placed, index) - 1
+        within = index - self._placed[word]
+        start, end = self._starts[word], self._ends[word]
+        return start + within if within < end - start else end
 
 
 class Piece(NamedTuple):
@@ -278,10 +322,12 @@ class NormalText:
             return last, len(self.source_lines[-1]) + 1 if self.source_lines else 1
         remaining = column - 1
         for piece in pieces:
-            text, columns = clean_with_columns(piece.raw)
-            if remaining < len(columns):
-                return piece.line, piece.start + columns[remaining] + 1
-            remaining -= len(text)
+            columns = self._columns.get(piece.raw)
+            if columns is None:
+                columns = self._columns[piece.raw] = Columns(piece.raw)
+            if remaining < columns.length:
+                return piece.line, piece.start + columns.offset(remaining) + 1
+            remaining -= columns.length
         last_piece = pieces[-1]
         end = len(last_piece.raw.rstrip())
         return last_piece.line, last_piece.start + end + 1
@@ -301,6 +347,11 @@ class NormalText:
             found = re.search(r"(?:^|\n)" + words, self.text)
             end = ends[phrase] = len(self.text) + 1 if found is None else found.end()
         return end <= offset
+
+    @cached_property
+    def _columns(self) -> dict[str, Columns]:
+        """The `Columns` of each original line a problem was located on, by its text."""
+        return {}
 
     @cached_property
     def _first_line_start_ends(self) -> dict[str, int]:

@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from imrparse.normalize import clean, clean_with_columns, normalize
+from imrparse.normalize import Columns, clean, clean_with_columns, normalize
 
 
 @given(st.text())
@@ -19,6 +19,22 @@ def test_clean_with_columns_cleans_exactly_like_clean(raw: str) -> None:
         # (A ligature's letters all come from the ligature.)
         original = raw[column]
         assert char == " " or char == original or char in unicodedata.normalize("NFKC", original)
+
+
+@given(st.text(st.sampled_from("ab \t\u00a0\u200b\ufb01\u2003\n")) | st.text())
+def test_the_columns_kept_for_a_line_are_those_clean_with_columns_gives(raw: str) -> None:
+    text, columns = clean_with_columns(raw)
+    kept = Columns(raw)
+    assert kept.length == len(text)
+    assert [kept.offset(index) for index in range(kept.length)] == columns
+
+
+def test_many_problems_on_one_long_line_work_the_line_out_once() -> None:
+    line = "Date Assigned: 02/30/2015 " * 20_000
+    normal = normalize(line + "\n")
+    ends = [normal.locate(1, column) for column in range(1, len(normal.text), 26)]
+    assert ends == [(1, column) for column in range(1, len(normal.text), 26)]
+    assert list(normal._columns) == [line]
 
 
 def test_whitespace_runs_and_invisible_characters_fold() -> None:
