@@ -128,11 +128,13 @@ def layout_only(draw: st.DrawFn) -> Mutation:
         crlf = "\r\n" in text
         lines = _lines(text.replace("\r\n", "\n"))
         # Lines of text: not the case header (its fields are one to a line or in columns), not
-        # a page footer, not an empty line (a space there would make it pypdf's paragraph mark).
+        # one holding a page footer (in the published layout a footer shares its line with the
+        # next page's first line, after a form feed: a footer broken in two is a footer no
+        # more), not an empty line (a space there would make it pypdf's paragraph mark).
         body = [
             n
             for n, line in enumerate(lines)
-            if " " in line.strip() and "      " not in line and not _FOOTER.fullmatch(line.strip())
+            if " " in line.strip() and "      " not in line and not _FOOTER.search(line)
         ]
         if not body:
             return text
