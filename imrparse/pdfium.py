@@ -124,7 +124,12 @@ class Budget:
     #: Bytes of memory the reading may take beyond what the reader process held when it
     #: started (on Linux: `imrparse.pdfprocess`). A published letter takes
     #: about 5 MB; this leaves a process of 200 MB within the 500 MB promised for any input.
-    memory: int = 256 * 2**20
+    memory: float = 256 * 2**20
+
+    def __post_init__(self) -> None:
+        for name, value in vars(self).items():
+            if not value > 0:  # (NaN is not either)
+                raise ValueError(f"a Budget's {name} must be more than 0, not {value!r}")
 
 
 DEFAULT_BUDGET = Budget()

@@ -37,6 +37,7 @@ import re
 import select
 import signal
 import sys
+import threading
 import time
 from dataclasses import asdict, dataclass
 from typing import Any, NoReturn
@@ -54,6 +55,8 @@ _GRACE = 0.5
 _START = re.compile(rb"^S ([0-9]+)$", re.MULTILINE)
 _PROGRESS = re.compile(rb"^P ([0-9]+) ([0-9]+)$", re.MULTILINE)
 _RESULT = b"\nR "
+# The longest single wait, whatever the budget (an infinite one included).
+_LONGEST_WAIT = 60.0
 # Signals a reader leaves to their default action (unless its parent ignores them): the
 # parent's handlers (a batch run's, say) are not the reader's to run.
 _DEFAULT_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGPROF)
@@ -70,12 +73,15 @@ class _Reader:
     requests: int
     replies: int
     #: The memory budget its address space was limited by.
-    memory: int
+    memory: float
     #: Whether it has ended and been collected (its process id may then be another's).
     collected: bool = False
 
 
 _reader: _Reader | None = None
+# The pipes of a reader being started, and the thread forking it (None until it forks).
+_starting: tuple[int, ...] = ()
+_forking: int | None = None
 
 
 def read_in_reader(data: bytes, budget: Budget, deadline: float) -> list[str]:
@@ -89,10 +95,11 @@ def read_in_reader(data: bytes, budget: Budget, deadline: float) -> list[str]:
         # (Ctrl-C or SIGTERM waits until the new reader is known here, so that it can be ended.)
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         try:
-            _reader = _start(budget.memory, blocked)
+            _start(budget.memory, blocked)
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     reader = _reader
+    assert reader is not None
     try:
         outcome = _exchange(reader, data, budget, deadline)
     except BaseException:
@@ -121,10 +128,13 @@ def stop_reader() -> None:
 def _stop() -> None:
     """End the reader: it reads to the end of its requests and leaves."""
     global _reader
-    reader, _reader = _reader, None
+    reader = _reader
     if reader is None:
         return
+    # (Closed while it is still `_reader`: a process another thread forks in between closes
+    # its copy too, and the reader sees the end of its requests.)
     os.close(reader.requests)
+    _reader = None
     ended: list[int] = []
     try:
         ended, _, _ = select.select([reader.replies], [], [], 1.0)
@@ -138,13 +148,16 @@ def _stop() -> None:
 def _forget_inherited_reader() -> None:
     """In a process just forked: the reader object it inherited is its parent's. Close this
     process's copies of its pipes (the reader must see the end of its requests when the parent
-    goes) and forget it."""
-    global _reader
+    goes) and forget it; and those of a reader its parent was starting in another thread."""
+    global _reader, _starting
     reader, _reader = _reader, None
-    if reader is not None:
-        for fd in (reader.requests, reader.replies):
-            with contextlib.suppress(OSError):
-                os.close(fd)
+    inherited = [] if reader is None else [reader.requests, reader.replies]
+    if _forking != threading.get_ident():  # (in the reader itself, its own pipes)
+        inherited += _starting
+    _starting = ()
+    for fd in inherited:
+        with contextlib.suppress(OSError):
+            os.close(fd)
 
 
 if hasattr(os, "register_at_fork"):
@@ -174,22 +187,45 @@ def _stop_at_exit() -> None:
         Finalize(None, stop_reader, exitpriority=0)
 
 
-def _start(memory: int, mask: set[int]) -> _Reader:
-    """Fork a reader (its signal mask set to ``mask`` once it is ready)."""
+def _start(memory: float, mask: set[int]) -> None:
+    """Fork a reader, this process's `_reader` (its signal mask set to ``mask`` once it is
+    ready)."""
+    global _reader, _starting, _forking
     _stop_at_exit()
-    requests_in, requests_out = os.pipe()
-    replies_in, replies_out = os.pipe()
+    # (A process another thread forks meanwhile closes these: `_forget_inherited_reader`.)
+    _starting = requests_in, requests_out = os.pipe()
+    replies = os.pipe()
+    _starting += replies
+    replies_in, replies_out = replies
+    pipes = _starting
     try:
-        pid = os.fork()
-    except OSError:
-        for fd in (requests_in, requests_out, replies_in, replies_out):
-            os.close(fd)
-        raise NoReader from None
-    if pid == 0:
-        _serve(requests_in, replies_out, memory, mask)
-    os.close(requests_in)
-    os.close(replies_out)
-    return _Reader(pid, requests_out, replies_in, memory)
+        _forking = threading.get_ident()
+        try:
+            pid = os.fork()
+        except OSError:
+            for fd in pipes:
+                os.close(fd)
+            raise NoReader from None
+        finally:
+            _forking = None
+        if pid == 0:
+            _serve(requests_in, replies_out, memory, mask)
+        try:
+            os.close(requests_in)
+            os.close(replies_out)
+            # (Known before its pipes stop being `_starting`: a process forked in between
+            # closes them either way.)
+            _reader = _Reader(pid, requests_out, replies_in, memory)
+        except BaseException:  # (Ctrl-C landed before the reader is known: end it here)
+            os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+            for fd in pipes:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+            raise
+    finally:
+        _starting = ()
 
 
 def _exchange(reader: _Reader, data: bytes, budget: Budget, deadline: float) -> dict[str, Any]:
@@ -205,7 +241,7 @@ def _exchange(reader: _Reader, data: bytes, budget: Budget, deadline: float) -> 
         left = deadline + _GRACE - time.monotonic()
         if left <= 0:
             raise _over_time(budget, *_last_page(received), inside=True)
-        ready, _, _ = select.select([reader.replies], [], [], left)
+        ready, _, _ = select.select([reader.replies], [], [], min(left, _LONGEST_WAIT))
         if not ready:
             continue
         chunk = os.read(reader.replies, 1 << 20)
@@ -273,7 +309,7 @@ def _last_page(received: bytearray) -> tuple[int, int]:
 
 def _over_memory(budget: Budget) -> str:
     return (
-        f"the PDF is over its budget: reading it took over {budget.memory // 2**20} MB of "
+        f"the PDF is over its budget: reading it took over {budget.memory / 2**20:,.0f} MB of "
         "memory, the most a letter may take (a stream that inflates to gigabytes, or forms "
         "drawn inside forms?)"
     )
@@ -282,7 +318,7 @@ def _over_memory(budget: Budget) -> str:
 # ---- the reader's side ----------------------------------------------------------------------
 
 
-def _serve(requests: int, replies: int, memory: int, mask: set[int]) -> NoReturn:
+def _serve(requests: int, replies: int, memory: float, mask: set[int]) -> NoReturn:
     """Read PDFs from ``requests`` and answer each on ``replies`` until the requests end or the
     reader retires; then end, whatever happens."""
     status = 1
@@ -299,9 +335,7 @@ def _serve(requests: int, replies: int, memory: int, mask: set[int]) -> NoReturn
             # Ended by its own timer if the parent, who kills it past the deadline, is gone. A
             # timer of the CPU time it uses, which is never more than the time passed, and stops
             # while the process is stopped (Ctrl-Z): it never rings for a reader in good order.
-            signal.setitimer(
-                signal.ITIMER_PROF, max(deadline + 2 * _GRACE - time.monotonic(), 0.01)
-            )
+            signal.setitimer(signal.ITIMER_PROF, _timer(deadline + 2 * _GRACE - time.monotonic()))
             _write(replies, b"S %d\n" % _reset_peak_memory())
             outcome = _read_one(data, Budget(**request["budget"]), deadline, replies)
             signal.setitimer(signal.ITIMER_PROF, 0)
@@ -314,6 +348,11 @@ def _serve(requests: int, replies: int, memory: int, mask: set[int]) -> NoReturn
         status = 0
     finally:
         os._exit(status)  # no cleanup of the parent's: its atexit handlers, its open files
+
+
+def _timer(seconds: float) -> float:
+    """A timer's length: at least 10 ms, at most a day (the budget may be infinite)."""
+    return min(max(seconds, 0.01), 86_400.0)
 
 
 def _set_up(keep: set[int], mask: set[int]) -> None:
@@ -409,11 +448,14 @@ class _Incoming:
         return data
 
 
-def _limit_memory(limit: int) -> None:
+def _limit_memory(limit: float) -> None:
     """Let this process's address space grow to ``limit`` bytes at most: PDFium then fails to
     allocate (and ends the process) rather than take the machine's memory."""
     import resource
 
+    if not limit < 2**62:  # (an infinite budget, or one past any address space: no limit)
+        return
+    limit = int(limit)
     try:
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         for given in (soft, hard):  # (never above a limit the user set)

@@ -186,8 +186,8 @@ def test_the_time_budget_is_checked_before_each_page_and_before_its_text_is_read
     pages_read: list[int], text_pages_built: list[int]
 ) -> None:
     pdf = text_pdf([["one"], ["two"], ["three"]])
-    message = budget_error(pdf, Budget(seconds=0))
-    assert "took over 0 seconds" in message
+    message = budget_error(pdf, Budget(seconds=1e-9))
+    assert "took over 1e-09 seconds" in message
     assert "stopped while reading page 1 of 3" in message
     assert (pages_read, text_pages_built) == ([0], [])
 
@@ -434,6 +434,20 @@ class TestTheReaderProcess:
             pdfprocess._limit_memory(2**41)
             os._exit(0 if resource.getrlimit(resource.RLIMIT_AS)[0] == 2**40 else 1)
         assert _exit_code(child, within=20) == 0
+
+    @pytest.mark.parametrize(
+        "budget",
+        [Budget(memory=512e6), Budget(memory=float("inf"), seconds=float("inf"))],
+        ids=["a float", "infinite"],
+    )
+    def test_a_budget_of_any_size_reads_a_letters_pdf(self, budget: Budget) -> None:
+        assert pdfium.page_texts(text_pdf([["one"]]), budget) == ["one\n"]
+
+
+def test_a_budget_of_nothing_is_refused_when_it_is_made() -> None:
+    for nothing in ({"seconds": 0}, {"memory": -1}, {"pages": float("nan")}):
+        with pytest.raises(ValueError, match="must be more than 0"):
+            Budget(**nothing)
 
 
 def test_a_process_dies_with_its_parent_even_when_its_parent_is_process_1() -> None:
