@@ -181,7 +181,11 @@ def check_text(text: str) -> None:
         )
     if body.isspace():
         raise _input_error("IMR102", "input holds only whitespace")
-    if body.count("\n") + body.count("\r") + body.count("\f") >= MAX_LINES:
+    # (A text shorter than the limit cannot pass it: a letter is never scanned for it.)
+    if (
+        len(body) > MAX_LINES
+        and body.count("\n") + body.count("\r") + body.count("\f") >= MAX_LINES
+    ):
         pieces = _BREAK.split(body)
         lines = len(pieces) - pieces.count("")
         del pieces
