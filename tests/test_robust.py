@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import layouts
 import pytest
@@ -65,24 +65,15 @@ def children(pid: int) -> list[int]:
 def test_a_killed_worker_fails_its_letter_and_every_other_letter_is_written(
     tmp_path: Path,
 ) -> None:
-    folder = tmp_path / "letters"
-    folder.mkdir()
-    for number in range(40):
-        (folder / f"{number:03}.txt").write_text(SEED_TEXT)
-    # A letter a worker will be reading, for as long as this test likes: a FIFO nothing is
-    # written to yet, held open by a writer.
-    stuck = folder / "020-stuck.txt"
-    os.mkfifo(stuck)
-    out, errors = tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
-    process = imrparse_process(str(folder), "--jobs", "2", "-o", str(out), "--errors", str(errors))
-    writer = os.open(stuck, os.O_WRONLY)  # waits until the worker opens it
+    errors = tmp_path / "errors.jsonl"
+    held = _held_run(tmp_path, "--errors", str(errors), letters=40)
+    stuck, out = held.stuck, held.out
     try:
-        reader = _holder_of(stuck, children(process.pid))
-        os.kill(reader, signal.SIGKILL)
-        _, stderr = process.communicate(timeout=30)
+        os.kill(held.reader, signal.SIGKILL)
+        _, stderr = held.process.communicate(timeout=30)
     finally:
-        os.close(writer)
-    assert process.returncode == 2
+        os.close(held.writer)
+    assert held.process.returncode == 2
     assert f"the worker reading '{stuck}' died" in stderr
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(records) == 40 and str(stuck) not in {r["source"] for r in records}
@@ -110,25 +101,34 @@ def _holder_of(path: Path, pids: list[int]) -> int:
     raise AssertionError("no worker opened the FIFO")
 
 
-def _held_run(tmp_path: Path, **popen: Any) -> tuple[subprocess.Popen[str], Path, int]:
-    """A `--jobs 2` run over 100 letters, held mid-way by a FIFO letter that a worker is
-    reading and nothing is written to: the run, the output, and the FIFO's writer end."""
+class _HeldRun(NamedTuple):
+    process: subprocess.Popen[str]
+    out: Path
+    #: The FIFO letter, the end of it this test writes to (nothing, yet), and the worker
+    #: reading it.
+    stuck: Path
+    writer: int
+    reader: int
+
+
+def _held_run(tmp_path: Path, *options: str, letters: int = 100, **popen: Any) -> _HeldRun:
+    """A `--jobs 2 -o out.jsonl` run over ``letters`` letters, held mid-way by a FIFO letter
+    that a worker is reading and nothing is written to, for as long as the test likes."""
     folder = tmp_path / "letters"
     folder.mkdir()
-    for number in range(100):
+    for number in range(letters):
         (folder / f"{number:03}.txt").write_text(SEED_TEXT)
-    stuck = folder / "050-stuck.txt"
+    stuck = folder / f"{letters // 2:03}-stuck.txt"
     os.mkfifo(stuck)
     out = tmp_path / "out.jsonl"
-    process = imrparse_process(str(folder), "--jobs", "2", "-o", str(out), **popen)
+    process = imrparse_process(str(folder), "--jobs", "2", "-o", str(out), *options, **popen)
     writer = os.open(stuck, os.O_WRONLY)  # waits until a worker opens it
-    _holder_of(stuck, children(process.pid))
-    return process, out, writer
+    return _HeldRun(process, out, stuck, writer, _holder_of(stuck, children(process.pid)))
 
 
 @pytest.mark.skipif(not LINUX, reason="finds the workers through /proc")
 def test_sigterm_to_the_whole_process_group_ends_the_run_at_once(tmp_path: Path) -> None:
-    process, out, writer = _held_run(tmp_path, start_new_session=True)
+    process, out, _, writer, _ = _held_run(tmp_path, start_new_session=True)
     try:
         workers = children(process.pid)
         os.killpg(process.pid, signal.SIGTERM)  # what systemctl stop and containers send
@@ -144,7 +144,7 @@ def test_sigterm_to_the_whole_process_group_ends_the_run_at_once(tmp_path: Path)
 
 @pytest.mark.skipif(not LINUX, reason="needs PR_SET_PDEATHSIG")
 def test_workers_die_with_a_killed_parent_and_print_nothing(tmp_path: Path) -> None:
-    process, _, writer = _held_run(tmp_path)
+    process, _, _, writer, _ = _held_run(tmp_path)
     try:
         workers = children(process.pid)
         assert workers
