@@ -68,7 +68,6 @@ from imrparse.transform import MAX_LISTED
 SEED = seed_text()
 LINUX = sys.platform.startswith("linux")
 ONE_LINE_PARAGRAPH = "Short.\n\n \n\n"
-in_summary = seed_with_in_summary
 
 
 def budget_error(data: bytes, budget: Budget | None = None) -> str:
@@ -517,14 +516,14 @@ def test_a_repetition_of_paragraphs_is_one_node_however_many_paragraphs_it_has(
     counts = []
     for paragraphs in (10, 2_000):
         nodes_made.clear()
-        letter = parse(in_summary(ONE_LINE_PARAGRAPH, paragraphs))
+        letter = parse(seed_with_in_summary(ONE_LINE_PARAGRAPH, paragraphs))
         assert letter.clinical_case_summary.count("Short.") == paragraphs
         counts.append(len(nodes_made))
     assert counts[0] == counts[1]
 
 
 def test_a_summary_of_thousands_of_one_line_paragraphs_keeps_each_of_them() -> None:
-    letter = parse(in_summary(ONE_LINE_PARAGRAPH, 20_000))
+    letter = parse(seed_with_in_summary(ONE_LINE_PARAGRAPH, 20_000))
     seed = parse(SEED)
     summary = letter.clinical_case_summary
     assert summary.split("\n\n").count("Short.") == 20_000
@@ -558,13 +557,13 @@ def test_a_heading_out_of_place_many_times_is_looked_for_once(
     normalize_searches: _CountingRe,
 ) -> None:
     # Searching the text up to each heading out of place anew cost its length squared.
-    imrparse.validate(in_summary("CLINICAL CASE SUMMARY\n\n \n\n", 500))
+    imrparse.validate(seed_with_in_summary("CLINICAL CASE SUMMARY\n\n \n\n", 500))
     assert normalize_searches.searches == 1
 
 
 def test_a_letter_with_more_problems_than_are_listed_says_how_many_more_there_were() -> None:
     # (Locating each of 384,000 headings out of place took 6 seconds.)
-    problems = imrparse.validate(in_summary("CLINICAL CASE SUMMARY\n\n \n\n", 500))
+    problems = imrparse.validate(seed_with_in_summary("CLINICAL CASE SUMMARY\n\n \n\n", 500))
     assert len(problems) == MAX_LISTED == 100
     assert all(p.message.startswith("'CLINICAL CASE SUMMARY' appears again") for p in problems)
     assert problems[-1].message.endswith("(and 400 more problems found, not listed)")
@@ -575,7 +574,7 @@ def test_the_count_of_problems_not_listed_is_on_the_last_one_shown_when_the_pars
     None
 ):
     # The letter ends in its summary: why the parse stopped comes last, in order, with the count.
-    text = in_summary("CLINICAL CASE SUMMARY\n\n \n\n", 150)
+    text = seed_with_in_summary("CLINICAL CASE SUMMARY\n\n \n\n", 150)
     problems = imrparse.validate(text[: text.index("IMR ISSUES, DECISIONS AND RATIONALES")])
     assert [(p.line, p.column) for p in problems] == sorted((p.line, p.column) for p in problems)
     assert len(problems) == MAX_LISTED + 1
@@ -683,7 +682,7 @@ def test_a_run_of_blank_lines_looked_at_by_its_edges_normalizes_as_looked_at_who
 
 
 def test_the_seed_with_160000_more_paragraphs_reads_as_the_seed_with_them() -> None:
-    letter = parse(in_summary(ONE_LINE_PARAGRAPH, 160_000))
+    letter = parse(seed_with_in_summary(ONE_LINE_PARAGRAPH, 160_000))
     assert letter.clinical_case_summary.count("Short.") == 160_000
 
 
