@@ -10,37 +10,81 @@ The grammar (grammar/imr.lark) is the format's specification; `parse` turns a le
 `Letter` back into a letter's text in any `Layout`; `imrparse.strategies` generates them.
 """
 
-from .api import (
-    Document,
-    canonical_text,
-    load_document,
-    parse,
-    parse_bytes,
-    parse_file,
-    parse_with_warnings,
-    read_document,
-    validate,
-)
-from .errors import CODES, Diagnostic, LetterError, Severity
-from .record import (
-    SCHEMA_ID,
-    Authorization,
-    AuthorizationKind,
-    Basis,
-    CaseHeader,
-    Citation,
-    CitationSource,
-    Decision,
-    Determination,
-    Guideline,
-    Letter,
-    Patient,
-    Priority,
-    RecordError,
-    Reviewer,
-    Sex,
-)
-from .render import LAYOUTS, Layout, render
+# (Not typing.TYPE_CHECKING: importing typing is a good part of a start. Type checkers take
+# any TYPE_CHECKING to be true.)
+TYPE_CHECKING = False
+
+# The public names, each from its module. They are loaded when first asked for (PEP 562), so
+# that `imrparse FILE` and any program that needs only part of the package load only that part:
+# a start of the command is mostly imports.
+_MODULES = {
+    **dict.fromkeys(
+        (
+            "Document", "canonical_text", "load_document", "parse", "parse_bytes",
+            "parse_file", "parse_with_warnings", "read_document", "validate",
+        ),
+        "api",
+    ),
+    **dict.fromkeys(("CODES", "Diagnostic", "LetterError", "Severity"), "errors"),
+    **dict.fromkeys(
+        (
+            "SCHEMA_ID", "Authorization", "AuthorizationKind", "Basis", "CaseHeader",
+            "Citation", "CitationSource", "Decision", "Determination", "Guideline", "Letter",
+            "Patient", "Priority", "RecordError", "Reviewer", "Sex",
+        ),
+        "record",
+    ),
+    **dict.fromkeys(("LAYOUTS", "Layout", "render"), "rendering"),
+}  # fmt: skip
+
+if TYPE_CHECKING:
+    from .api import (
+        Document,
+        canonical_text,
+        load_document,
+        parse,
+        parse_bytes,
+        parse_file,
+        parse_with_warnings,
+        read_document,
+        validate,
+    )
+    from .errors import CODES, Diagnostic, LetterError, Severity
+    from .record import (
+        SCHEMA_ID,
+        Authorization,
+        AuthorizationKind,
+        Basis,
+        CaseHeader,
+        Citation,
+        CitationSource,
+        Decision,
+        Determination,
+        Guideline,
+        Letter,
+        Patient,
+        Priority,
+        RecordError,
+        Reviewer,
+        Sex,
+    )
+    from .rendering import LAYOUTS, Layout, render
+
+
+def __getattr__(name: str) -> object:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'imrparse' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_MODULES})
+
 
 __version__ = "0.1.0"
 

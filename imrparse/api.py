@@ -7,17 +7,22 @@ import os
 import select
 import stat
 import time
-from dataclasses import dataclass
-from typing import BinaryIO
 
 from .checks import consistency_warnings
 from .decode import DEFAULT_MAX_BYTES, check_text, decode, too_large
 from .diagnose import diagnose, not_a_letter
-from .errors import Diagnostic, LetterError, noting_unlisted
+from .errors import LetterError, noting_unlisted
 from .normalize import normalize
 from .parser import read_letter
 from .pdf import PdfText, is_pdf, pdf_text
-from .record import Letter
+from .value import Value
+
+TYPE_CHECKING = False  # (not typing's: importing typing is a good part of a start)
+if TYPE_CHECKING:
+    from typing import BinaryIO
+
+    from .errors import Diagnostic
+    from .record import Letter
 
 __all__ = [
     "Document",
@@ -71,13 +76,17 @@ def parse_with_warnings(text: str) -> tuple[Letter, list[Diagnostic]]:
     return letter, diagnostics
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(Value):
     """A letter file's text, and for a PDF where its pages start, so that diagnostics name the
     page and the line on that page."""
 
+    __slots__ = ("text", "pdf")
+
     text: str
-    pdf: PdfText | None = None
+    pdf: PdfText | None
+
+    def __init__(self, text: str, pdf: PdfText | None = None) -> None:
+        super().__init__(text, pdf)
 
     def parse(self) -> Letter:
         """`parse` of the text, with diagnostics located on the PDF's pages."""
@@ -216,6 +225,6 @@ def canonical_text(text: str) -> str:
     Raise `LetterError` when the letter does not conform. The canonical text parses to the same
     record, and formatting it again changes nothing.
     """
-    from .render import render
+    from .rendering import render
 
     return render(parse(text))

@@ -29,13 +29,15 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from . import exitcodes
 from .errors import Diagnostic, LetterError, Severity
-from .formats import Format, csv_rows, record_json
+from .formats import csv_rows, record_json
 from .inputs import Source, Unreadable, read_source
 from .lifetime import die_with_parent
 from .report import diagnostic_json, format_diagnostic
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
+
+    from .formats import Format
 
 __all__ = [
     "MAX_JOBS_PER_CPU",
@@ -148,7 +150,7 @@ def validate_task(
 def check_task(source: Source, *, max_bytes: int | None, diff: bool) -> Result:
     """Whether one letter is in the canonical layout already (`fmt --check`), and with
     ``diff`` the changes `fmt` would make, as a unified diff."""
-    from .render import render  # the template: only this task needs it
+    from .rendering import render  # the template: only this task needs it
 
     try:
         document = read_source(source, max_bytes)

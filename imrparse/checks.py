@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from itertools import pairwise
-from typing import Protocol
 
 from .errors import Diagnostic, Severity, located
 from .grammar import words
 from .normalize import NormalText
 from .record import Letter
+
+TYPE_CHECKING = False  # (not typing's: importing typing is a good part of a start)
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class Positions(Protocol):
+        def get(self, name: str, default: tuple[int, int]) -> tuple[int, int]: ...
+
 
 __all__ = ["consistency_warnings"]
 
@@ -24,10 +31,6 @@ _NATURAL_ORDER = (
 
 def _warning(normal: NormalText, code: str, message: str, where: tuple[int, int]) -> Diagnostic:
     return located(normal, code, message, where, severity=Severity.WARNING)
-
-
-class Positions(Protocol):
-    def get(self, name: str, default: tuple[int, int]) -> tuple[int, int]: ...
 
 
 def consistency_warnings(

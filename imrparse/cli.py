@@ -20,15 +20,18 @@ from contextlib import AbstractContextManager as ContextManager
 from contextlib import contextmanager, nullcontext, suppress
 from functools import partial
 from pathlib import Path
-from typing import Any, Literal, NoReturn, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, TextIO, TypeVar
 
 import click
 
 from . import batch, exitcodes
 from .decode import DEFAULT_MAX_BYTES
-from .formats import Format, csv_header, record_json
+from .formats import csv_header, record_json
 from .inputs import LETTER_SUFFIXES, Source, count_sources, display_name, iter_sources
-from .render import LAYOUTS
+from .rendering import LAYOUTS
+
+if TYPE_CHECKING:
+    from .formats import Format
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -583,7 +586,7 @@ def render(record: str, layout: str, out_dir: str | None) -> None:
     from .errors import LetterError
     from .inputs import Unreadable, read_source
     from .record import Letter, RecordError
-    from .render import render as render_letter
+    from .rendering import render as render_letter
 
     source = _one_file(record)
     try:
@@ -701,7 +704,7 @@ def fmt(
 def _format_one(source: Source, max_bytes: int) -> None:
     from .errors import LetterError
     from .inputs import Unreadable, read_source
-    from .render import render as render_letter
+    from .rendering import render as render_letter
     from .report import format_diagnostic
 
     try:

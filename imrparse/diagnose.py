@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import TYPE_CHECKING
 
 from .errors import Diagnostic, Severity, located
 from .grammar import words
 from .normalize import INVISIBLE as _INVISIBLE
 from .normalize import LINE_END, NormalText
 
+TYPE_CHECKING = False  # (not typing's: importing typing is a good part of a start)
 if TYPE_CHECKING:
     from lark import Token
     from lark.exceptions import UnexpectedInput, UnexpectedToken

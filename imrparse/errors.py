@@ -12,9 +12,19 @@ Every problem has a stable code ``IMRnnn``; the hundreds digit says what kind of
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from enum import Enum
-from typing import Any, Protocol
+
+from .value import Value, replace
+
+TYPE_CHECKING = False  # (not typing's: importing typing is a good part of a start)
+if TYPE_CHECKING:
+    from typing import Any, Protocol
+
+    class _Lines(Protocol):
+        """The original input's lines (`imrparse.normalize.NormalText`)."""
+
+        def source_line(self, line: int) -> str: ...
+
 
 __all__ = ["CODES", "Diagnostic", "LetterError", "Severity", "located", "noting_unlisted"]
 
@@ -56,21 +66,46 @@ CODES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Diagnostic:
+class Diagnostic(Value):
     """One problem, located in the original input (1-based line and column)."""
+
+    __slots__ = (
+        "code",
+        "severity",
+        "message",
+        "line",
+        "column",
+        "expected",
+        "found",
+        "excerpt",
+        "page",
+    )
 
     code: str
     severity: Severity
     message: str
     line: int
     column: int
-    expected: str | None = None
-    found: str | None = None
+    expected: str | None
+    found: str | None
     #: The original input line the problem is on, for showing with a caret.
-    excerpt: str | None = None
+    excerpt: str | None
     #: For PDF input, the page the line is on (then ``line`` counts from the top of that page).
-    page: int | None = None
+    page: int | None
+
+    def __init__(
+        self,
+        code: str,
+        severity: Severity,
+        message: str,
+        line: int,
+        column: int,
+        expected: str | None = None,
+        found: str | None = None,
+        excerpt: str | None = None,
+        page: int | None = None,
+    ) -> None:
+        super().__init__(code, severity, message, line, column, expected, found, excerpt, page)
 
     @property
     def is_error(self) -> bool:
@@ -91,12 +126,6 @@ class Diagnostic:
         if self.found is not None:
             data["found"] = self.found
         return data
-
-
-class _Lines(Protocol):
-    """The original input's lines (`imrparse.normalize.NormalText`)."""
-
-    def source_line(self, line: int) -> str: ...
 
 
 def noting_unlisted(diagnostics: list[Diagnostic], unlisted: int) -> list[Diagnostic]:

@@ -7,16 +7,17 @@ pandas, DuckDB and spreadsheets load it as is.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from typing import Any, Literal
 
 from .record import Citation, CitationSource, Guideline, Letter
 
-__all__ = ["CSV_COLUMNS", "Format", "csv_header", "csv_rows", "record_json"]
+TYPE_CHECKING = False  # (not typing's: importing typing is a good part of a start)
+if TYPE_CHECKING:
+    from typing import Any, Literal
 
-Format = Literal["json", "jsonl", "csv"]
+    Format = Literal["json", "jsonl", "csv"]
+
+__all__ = ["CSV_COLUMNS", "Format", "csv_header", "csv_rows", "record_json"]
 
 CSV_COLUMNS = (
     "source", "case_number", "decision_date", "date_of_injury", "priority",
@@ -36,6 +37,9 @@ def record_json(letter: Letter, source: str | None, *, indent: int | None = None
 
 
 def _csv_line(values: list[Any]) -> str:
+    import csv  # (here: a record written as JSON needs neither)
+    import io
+
     buffer = io.StringIO()
     csv.writer(buffer).writerow(values)
     return buffer.getvalue()
@@ -81,6 +85,9 @@ def csv_rows(letter: Letter, source: str) -> str:
         "" if letter.patient.age is None else letter.patient.age,
         "" if letter.patient.sex is None else letter.patient.sex.value,
     ]
+    import csv
+    import io
+
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for index, d in enumerate(letter.determinations, start=1):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 from .record import Letter
-from .render import LAYOUTS, render
+from .rendering import LAYOUTS, render
 from .synth import RandomChooser, build_letter
 
 __all__ = ["generate_letter", "manifest"]

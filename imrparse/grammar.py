@@ -27,18 +27,21 @@ import os
 import re
 import sys
 import zlib
-from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from . import lalr
-from .lalr import TABLES_FORMAT, Tables, tables_from_lark
-from .resources import grammar_dir
+from .lalr import TABLES_FORMAT, tables_from_lark
+from .resources import grammar_dir, read_grammar
+from .value import Value
 
+TYPE_CHECKING = False  # (not typing's: importing typing is a good part of a start)
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
     import lark
+
+    from .lalr import Tables
 
 __all__ = [
     "GRAMMAR_FILE",
@@ -67,12 +70,13 @@ TERMINALS_USED = (
 
 def grammar_text() -> str:
     """The letter grammar's text, as the file holds it."""
-    return (grammar_dir() / GRAMMAR_FILE).read_text(encoding="utf-8")
+    return read_grammar(GRAMMAR_FILE)
 
 
-@dataclass(frozen=True)
-class Words:
+class Words(Value):
     """The letter's fixed words, by what they are (see the module docstring)."""
+
+    __slots__ = ("literal", "whole_lines", "first", "header")
 
     #: Each terminal of the letter's own words (a heading, a boilerplate paragraph, a label)
     #: and its words, as the grammar writes them.
@@ -85,6 +89,15 @@ class Words:
     first: dict[str, str]
     #: The case header's fields, in the record's order, and the terminal of each one's label.
     header: dict[str, str]
+
+    def __init__(
+        self,
+        literal: dict[str, str],
+        whole_lines: frozenset[str],
+        first: dict[str, str],
+        header: dict[str, str],
+    ) -> None:
+        super().__init__(literal, whole_lines, first, header)
 
     @property
     def opening(self) -> str:
@@ -140,7 +153,7 @@ def _read_words() -> Words:
     and its rules (which rule each begins, and the case header's fields)."""
     from lark.load_grammar import GrammarBuilder
 
-    builder = GrammarBuilder(False, [str(grammar_dir())])
+    builder = GrammarBuilder(False, [grammar_dir()])
     builder.load_grammar(grammar_text(), GRAMMAR_FILE)
     grammar = builder.build()
     literal: dict[str, str] = {}
@@ -175,7 +188,7 @@ def first_words(file: str, rule: str) -> tuple[str, ...]:
     """The words each alternative of ``rule`` in the grammar ``file`` (of grammar/) begins with,
     read from Lark's own definitions (and kept in the per-user cache): so the Python that looks
     for where a rule begins keeps no copy of them."""
-    text = (grammar_dir() / file).read_text(encoding="utf-8")
+    text = read_grammar(file)
     name = f"{file.removesuffix('.lark')}-{rule}-first"
     data = _cached(name, text, (), lambda: {"words": sorted(_first_words(file, text, rule))})
     return tuple(data["words"])
@@ -184,7 +197,7 @@ def first_words(file: str, rule: str) -> tuple[str, ...]:
 def _first_words(file: str, text: str, rule: str) -> set[str]:
     from lark.load_grammar import GrammarBuilder
 
-    builder = GrammarBuilder(False, [str(grammar_dir())])
+    builder = GrammarBuilder(False, [grammar_dir()])
     builder.load_grammar(text, file)
     grammar = builder.build()
     rules = {name: tree for name, _, tree, *_ in grammar.rule_defs}
@@ -264,12 +277,12 @@ class _Conventions:
         terminal.pattern = PatternRE(regex, pattern.flags, pattern.raw)
 
 
-def _cache_folder() -> Path | None:
+def _cache_folder() -> str | None:
     """The per-user cache folder (not the shared temp dir), or None where it cannot be written."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = Path(base) / "imrparse"
+    folder = os.path.join(base, "imrparse")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        os.makedirs(folder, exist_ok=True)
     except OSError:
         return None
     return folder if os.access(folder, os.W_OK) else None
@@ -285,7 +298,7 @@ def _cache_file(text: str) -> str | None:
     if folder is None:
         return None
     key = hashlib.sha256(f"{lark.__version__}\0{text}".encode()).hexdigest()[:20]
-    return str(folder / f"parser-{key}.lark-cache")
+    return os.path.join(folder, f"parser-{key}.lark-cache")
 
 
 def _lark_origin() -> str:
@@ -308,9 +321,10 @@ def _tables_key(text: str, imports: tuple[str, ...]) -> str:
         stamp = os.stat(origin).st_mtime_ns if origin else 0
     except OSError:
         stamp = 0
-    imported = [(grammar_dir() / name).read_text(encoding="utf-8") for name in imports]
+    imported = [read_grammar(name) for name in imports]
     # The driver that runs the tables: tables another version of it wrote are made again.
-    driver = Path(lalr.__file__).read_text(encoding="utf-8")
+    with open(lalr.__file__, encoding="utf-8") as file:
+        driver = file.read()
     return "\0".join([str(TABLES_FORMAT), sys.version, origin, str(stamp), driver, text, *imported])
 
 
@@ -338,22 +352,28 @@ def _cached(
     ``<name>-<hash>.marshal`` (plain data: marshal) for this very grammar and Lark."""
     key = _tables_key(text, imports)
     folder = _cache_folder()
-    path = folder / f"{name}-{zlib.crc32(key.encode()):08x}.marshal" if folder else None
-    if path is not None:
-        try:
-            stored_key, stored = marshal.loads(path.read_bytes())
-            if stored_key == key and isinstance(stored, dict):
-                return stored
-        except (OSError, EOFError, ValueError, TypeError):
-            pass  # absent or unreadable: built again below
+    if folder is None:
+        return make()
+    file_name = f"{name}-{zlib.crc32(key.encode()):08x}.marshal"
+    path = os.path.join(folder, file_name)
+    try:
+        with open(path, "rb") as file:
+            stored_key, stored = marshal.loads(file.read())
+        if stored_key == key and isinstance(stored, dict):
+            return stored
+    except (OSError, EOFError, ValueError, TypeError):
+        pass  # absent or unreadable: built again below
     made = make()
-    if path is not None:
-        partial = path.with_name(f".{path.name}.{os.getpid()}")
-        try:
-            partial.write_bytes(marshal.dumps((key, made)))
-            os.replace(partial, path)
-        except OSError:
-            partial.unlink(missing_ok=True)
+    partial = os.path.join(folder, f".{file_name}.{os.getpid()}")
+    try:
+        with open(partial, "wb") as file:
+            file.write(marshal.dumps((key, made)))
+        os.replace(partial, path)
+    except OSError:
+        from contextlib import suppress  # (here: only a cache that cannot be written needs it)
+
+        with suppress(OSError):
+            os.unlink(partial)
     return made
 
 
@@ -379,7 +399,7 @@ def build_parser(*, disk_cache: bool, transformer: Any = None) -> lark.Lark:
         # Contextual: a line is lexed by what may come at that point, so a label word inside
         # free text stays free text.
         lexer="contextual",
-        import_paths=[str(grammar_dir())],
+        import_paths=[grammar_dir()],
         # Building the tables takes ~40 ms; a cache file in a per-user folder (not the shared
         # temp dir) takes that off every start.
         cache=(_cache_file(text) or False) if disk_cache else False,

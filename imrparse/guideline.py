@@ -23,11 +23,14 @@ from __future__ import annotations
 
 import re
 from functools import cache, lru_cache
-from typing import Any
 
 from .grammar import first_words
 from .record import Basis, Citation, CitationSource, Guideline
 from .slots import SlotGrammar
+
+TYPE_CHECKING = False  # (not typing's: importing typing is a good part of a start)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["read_guideline"]
 

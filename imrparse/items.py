@@ -7,10 +7,12 @@ asked for and what was authorized. Any other paragraph is form 1, the whole requ
 
 from __future__ import annotations
 
-from typing import Any
-
 from .record import Authorization, AuthorizationKind
 from .slots import SlotGrammar
+
+TYPE_CHECKING = False  # (not typing's: importing typing is a good part of a start)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["read_item"]
 

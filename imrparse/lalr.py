@@ -25,10 +25,27 @@ import sys
 from collections.abc import Callable
 from functools import partial
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # (not typing's: importing typing is a good part of a start)
 if TYPE_CHECKING:
+    from typing import Any
+
     import lark
+
+    # The tables as plain data (dicts, lists, tuples, strings and ints only, so that
+    # `marshal` can keep them): {"start": state, "end": state, "shifts": {state: {symbol:
+    # state}}, "reduces": {state: {symbol: rule number}}, "rules": [(name, size, callback
+    # name, expand one child, children to pass on as (index, inline) or None for all)],
+    # "lexers": {state: [(pattern, flags)]}, "programs": {state: [program]} or None (see
+    # `_programs`)}.
+    Tables = dict[str, Any]
+    # A rule as the tables keep it: its name, its length, the name of its method, whether a
+    # single child stands for it (a `?rule`), and the children it passes on (None: all).
+    _RuleSpec = tuple[str, int, str, bool, list[tuple[int, bool]] | None]
+    # What the driver does in a state on a terminal: shift to a state (an int), or reduce a
+    # rule (its name, its length and what to call with its children).
+    _Reduce = tuple[str, int, Callable[[list[Any]], Any]]
+    _Action = int | _Reduce
 
 __all__ = ["TABLES_FORMAT", "TESTED_LARK", "Fallback", "LeanParser", "Token", "tables_from_lark"]
 
@@ -77,17 +94,6 @@ class _Node:
 
     def __init__(self, data: str, children: list[Any]) -> None:
         self.data, self.children = data, children
-
-
-# The tables as plain data (dicts, lists, tuples, strings and ints only, so that `marshal` can
-# keep them): {"start": state, "end": state, "shifts": {state: {symbol: state}},
-# "reduces": {state: {symbol: rule number}}, "rules": [(name, size, callback name, expand one
-# child, children to pass on as (index, inline) or None for all)], "lexers": {state: [(pattern,
-# flags)]}, "programs": {state: [program]} or None (see `_programs`)}.
-Tables = dict[str, Any]
-# A rule as the tables keep it: its name, its length, the name of its method, whether a single
-# child stands for it (a `?rule`), and the children it passes on (None: all).
-_RuleSpec = tuple[str, int, str, bool, list[tuple[int, bool]] | None]
 
 
 def tables_from_lark(parser: lark.Lark) -> Tables:
@@ -294,12 +300,6 @@ def _first_match(
         return None
 
     return scanner
-
-
-# What the driver does in a state on a terminal: shift to a state (an int), or reduce a rule
-# (its name, its length and what to call with its children).
-_Reduce = tuple[str, int, Callable[[list[Any]], Any]]
-_Action = int | _Reduce
 
 
 class LeanParser:

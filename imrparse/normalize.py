@@ -39,11 +39,14 @@ import operator
 import re
 from array import array
 from bisect import bisect_right
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import islice
-from typing import NamedTuple
+
+from .value import Value
+
+TYPE_CHECKING = False  # (not typing's: importing typing is a good part of a start)
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 __all__ = [
     "INVISIBLE",
@@ -165,12 +168,17 @@ class Columns:
         return start + within if within < end - start else end
 
 
-class Piece(NamedTuple):
+class Piece(Value):
     """A stretch of one original line: its 1-based line number, 0-based start, and raw text."""
+
+    __slots__ = ("line", "start", "raw")
 
     line: int
     start: int
     raw: str
+
+    def __init__(self, line: int, start: int, raw: str) -> None:
+        super().__init__(line, start, raw)
 
 
 # The kind of each segment (a line, or a stretch of one beside a form feed), one character
@@ -188,17 +196,23 @@ _BLANK_RUN = re.compile("[ESP]+")
 _LONG_BLANK_RUN = re.compile("[ES]{6,}")
 
 
-@dataclass(frozen=True)
 class _Segments:
     """The stretches of the original lines that the normal text is made from: their raw text,
     cleaned text and kind. Without form feeds each is a whole line (``lines`` and ``starts``
     are then None: segment i is line i + 1 from its start)."""
 
-    raws: list[str]
-    cleaned: list[str]
-    kinds: str
-    lines: Sequence[int] | None = None
-    starts: Sequence[int] | None = None
+    __slots__ = ("cleaned", "kinds", "lines", "raws", "starts")
+
+    def __init__(
+        self,
+        raws: list[str],
+        cleaned: list[str],
+        kinds: str,
+        lines: Sequence[int] | None = None,
+        starts: Sequence[int] | None = None,
+    ) -> None:
+        self.raws, self.cleaned, self.kinds = raws, cleaned, kinds
+        self.lines, self.starts = lines, starts
 
     @classmethod
     def of(cls, text: str, source_lines: list[str]) -> _Segments:
@@ -272,20 +286,29 @@ def _split_pages(
     return raws, lines, starts, page_breaks
 
 
-@dataclass(frozen=True)
 class NormalText:
     """The normal text the grammar reads, and the way back to the original input."""
 
-    text: str
-    #: The original input's lines, for excerpts.
-    source_lines: list[str]
-    #: False when the input had no blank lines, so paragraph breaks could not be known.
-    paragraphs_known: bool
-    segments: _Segments | None = None
-    #: The text segments the lines of ``text`` are made of, in order, and what follows each
-    #: in ``text``: "\n", "\n\n" (a paragraph break) or "" (a soft hyphen joined the next).
-    text_segments: list[int] = field(default_factory=list)
-    separators: list[str] = field(default_factory=list)
+    def __init__(
+        self,
+        text: str,
+        source_lines: list[str],
+        paragraphs_known: bool,
+        segments: _Segments | None = None,
+        text_segments: list[int] | None = None,
+        separators: list[str] | None = None,
+    ) -> None:
+        self.text = text
+        #: The original input's lines, for excerpts.
+        self.source_lines = source_lines
+        #: False when the input had no blank lines, so paragraph breaks could not be known.
+        self.paragraphs_known = paragraphs_known
+        self.segments = segments
+        #: The text segments the lines of ``text`` are made of, in order, and what follows
+        #: each in ``text``: "\n", "\n\n" (a paragraph break) or "" (a soft hyphen joined the
+        #: next).
+        self.text_segments: list[int] = text_segments or []
+        self.separators: list[str] = separators or []
 
     @cached_property
     def origins(self) -> list[tuple[int, ...]]:

@@ -9,18 +9,22 @@ way the record is built as the parser goes, by `imrparse.transform.LetterBuilder
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
 
-from .errors import Diagnostic
 from .grammar import build_parser, lean_tables
 from .lalr import Fallback, LeanParser
-from .normalize import NormalText
-from .record import Letter
-from .transform import HeaderPositions, LetterBuilder
+from .transform import LetterBuilder
+from .value import Value
 
+TYPE_CHECKING = False  # (not typing's: importing typing is a good part of a start)
 if TYPE_CHECKING:
+    from typing import Any
+
     from lark.exceptions import UnexpectedInput
+
+    from .errors import Diagnostic
+    from .normalize import NormalText
+    from .record import Letter
+    from .transform import HeaderPositions
 
 __all__ = ["Reading", "read_letter"]
 
@@ -43,7 +47,7 @@ class _Parsers(threading.local):
         builder.begin(normal)
         if self.lean is not None:
             try:
-                letter = cast(Letter, self.lean.parse(normal.text))
+                letter: Letter = self.lean.parse(normal.text)
                 return _reading(builder, letter, None)
             except Fallback:
                 builder.begin(normal)  # Lark itself says what is wrong: start over
@@ -52,16 +56,17 @@ class _Parsers(threading.local):
         if self.lark is None:
             self.lark = build_parser(disk_cache=True, transformer=builder)
         try:
-            letter = cast(Letter, self.lark.parse(normal.text))
+            letter = self.lark.parse(normal.text)
         except UnexpectedInput as error:
             return _reading(builder, None, error)
         return _reading(builder, letter, None)
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(Value):
     """What reading one letter gave: the record, or where the text left the grammar; and the
     problems found in the parts read before that."""
+
+    __slots__ = ("letter", "error", "diagnostics", "header_positions", "unlisted")
 
     letter: Letter | None
     error: UnexpectedInput | None
@@ -69,7 +74,17 @@ class Reading:
     #: Where each case header field stands in the original input, for later checks.
     header_positions: HeaderPositions
     #: Problems found past the ones listed in ``diagnostics``: counted, not located.
-    unlisted: int = 0
+    unlisted: int
+
+    def __init__(
+        self,
+        letter: Letter | None,
+        error: UnexpectedInput | None,
+        diagnostics: list[Diagnostic],
+        header_positions: HeaderPositions,
+        unlisted: int = 0,
+    ) -> None:
+        super().__init__(letter, error, diagnostics, header_positions, unlisted)
 
 
 def _reading(

@@ -19,14 +19,14 @@ time, memory: `imrparse.pdfium.Budget`) is refused with IMR113, saying which lim
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
-
 from .errors import Diagnostic, LetterError, Severity
 from .normalize import LINE_END
+from .value import Value, replace
 
+TYPE_CHECKING = False  # (not typing's: importing typing is a good part of a start)
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from .pdfium import Budget
 
 __all__ = ["PAGE_BREAK", "PdfText", "is_pdf", "pdf_text"]
@@ -57,9 +57,10 @@ def is_pdf(data: bytes) -> bool:
     return any(data.find(mark, header) >= 0 for mark in _BODY_MARKS)
 
 
-@dataclass(frozen=True)
-class PdfText:
+class PdfText(Value):
     """A PDF's text, pages joined by form feeds, and where each page starts in it."""
+
+    __slots__ = ("text", "page_starts", "page_columns")
 
     text: str
     #: The 1-based line of ``text`` each page starts on.
@@ -67,6 +68,11 @@ class PdfText:
     #: The 1-based column of that line each page starts at: 1 for the first page, else the
     #: column just after the form feed (2 when the page before ended with a line end).
     page_columns: tuple[int, ...]
+
+    def __init__(
+        self, text: str, page_starts: tuple[int, ...], page_columns: tuple[int, ...]
+    ) -> None:
+        super().__init__(text, page_starts, page_columns)
 
     @classmethod
     def of_pages(cls, pages: Sequence[str]) -> PdfText:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .record import Letter
-from .render import Layout, render
+from .rendering import Layout, render
 
 __all__ = ["PDF_LAYOUT", "letter_pdf", "pages_pdf", "rendered_pages"]
 

@@ -1,4 +1,4 @@
-"""The record a Final Determination Letter becomes: frozen dataclasses that know nothing of text.
+"""The record a Final Determination Letter becomes: frozen values that know nothing of text.
 
 `Letter.to_dict()` gives exactly the JSON shape of LETTER-FORMAT §4 (same names, same order,
 ISO dates, ``None`` for absent); `Letter.from_dict()` reads it back.
@@ -7,9 +7,15 @@ ISO dates, ``None`` for absent); `Letter.from_dict()` reads it back.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from enum import Enum
-from typing import Any, TypeVar
+
+from .value import Value
+
+TYPE_CHECKING = False  # (not typing's: importing typing is a good part of a start)
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    _E = TypeVar("_E", bound=Enum)
 
 __all__ = [
     "SCHEMA_ID",
@@ -31,8 +37,6 @@ __all__ = [
 ]
 
 SCHEMA_ID = "imrparse.letter/2"
-
-_E = TypeVar("_E", bound=Enum)
 
 
 class RecordError(ValueError):
@@ -76,8 +80,17 @@ class AuthorizationKind(Enum):
     ALTERNATIVE = "alternative"
 
 
-@dataclass(frozen=True)
-class CaseHeader:
+class CaseHeader(Value):
+    __slots__ = (
+        "case_number",
+        "date_assigned",
+        "date_of_injury",
+        "decision_date",
+        "ur_denial_date",
+        "application_received",
+        "priority",
+    )
+
     case_number: str
     date_assigned: dt.date
     date_of_injury: dt.date
@@ -86,30 +99,69 @@ class CaseHeader:
     application_received: dt.date
     priority: Priority
 
+    def __init__(
+        self,
+        case_number: str,
+        date_assigned: dt.date,
+        date_of_injury: dt.date,
+        decision_date: dt.date,
+        ur_denial_date: dt.date,
+        application_received: dt.date,
+        priority: Priority,
+    ) -> None:
+        super().__init__(
+            case_number,
+            date_assigned,
+            date_of_injury,
+            decision_date,
+            ur_denial_date,
+            application_received,
+            priority,
+        )
 
-@dataclass(frozen=True)
-class Reviewer:
+
+class Reviewer(Value):
+    __slots__ = ("licensure", "specialties")
+
     licensure: tuple[str, ...]
     specialties: tuple[str, ...]
 
+    def __init__(self, licensure: tuple[str, ...], specialties: tuple[str, ...]) -> None:
+        super().__init__(licensure, specialties)
 
-@dataclass(frozen=True)
-class Patient:
+
+class Patient(Value):
+    __slots__ = ("age", "sex", "date_of_injury")
+
     age: int | None
     sex: Sex | None
     date_of_injury: dt.date | None
 
+    def __init__(self, age: int | None, sex: Sex | None, date_of_injury: dt.date | None) -> None:
+        super().__init__(age, sex, date_of_injury)
 
-@dataclass(frozen=True)
-class Citation:
+
+class Citation(Value):
+    __slots__ = ("source", "title", "year", "sections", "pages")
+
     source: CitationSource
     title: str
     #: The MTUS part's edition (current style, 2016 on); None for older citations.
-    year: int | None = None
+    year: int | None
     #: The MTUS part's sections, as one string (section names hold commas).
-    sections: str | None = None
+    sections: str | None
     #: The pages of an older (2015) MTUS citation.
-    pages: str | None = None
+    pages: str | None
+
+    def __init__(
+        self,
+        source: CitationSource,
+        title: str,
+        year: int | None = None,
+        sections: str | None = None,
+        pages: str | None = None,
+    ) -> None:
+        super().__init__(source, title, year, sections, pages)
 
     def to_dict(self) -> dict[str, Any]:
         """The citation as JSON-ready data (LETTER-FORMAT §4)."""
@@ -122,12 +174,18 @@ class Citation:
         }
 
 
-@dataclass(frozen=True)
-class Guideline:
+class Guideline(Value):
+    __slots__ = ("text", "basis", "mtus", "citations")
+
     text: str
     basis: Basis | None
     mtus: bool | None
     citations: tuple[Citation, ...]
+
+    def __init__(
+        self, text: str, basis: Basis | None, mtus: bool | None, citations: tuple[Citation, ...]
+    ) -> None:
+        super().__init__(text, basis, mtus, citations)
 
     def to_dict(self) -> dict[str, Any]:
         """The guideline as JSON-ready data (LETTER-FORMAT §4)."""
@@ -139,17 +197,29 @@ class Guideline:
         }
 
 
-@dataclass(frozen=True)
-class Authorization:
+class Authorization(Value):
     """The partial authorization an item paragraph states (LETTER-FORMAT §2)."""
+
+    __slots__ = ("original_request", "authorized", "kind")
 
     original_request: str
     authorized: str
     kind: AuthorizationKind
 
+    def __init__(self, original_request: str, authorized: str, kind: AuthorizationKind) -> None:
+        super().__init__(original_request, authorized, kind)
 
-@dataclass(frozen=True)
-class Determination:
+
+class Determination(Value):
+    __slots__ = (
+        "item",
+        "authorization",
+        "decision",
+        "claims_administrator_guideline",
+        "maximus_guideline",
+        "rationale",
+    )
+
     #: The disputed item: with a partial authorization, the part still in dispute.
     item: str
     authorization: Authorization | None
@@ -158,14 +228,43 @@ class Determination:
     maximus_guideline: Guideline
     rationale: str
 
+    def __init__(
+        self,
+        item: str,
+        authorization: Authorization | None,
+        decision: Decision,
+        claims_administrator_guideline: Guideline,
+        maximus_guideline: Guideline,
+        rationale: str,
+    ) -> None:
+        super().__init__(
+            item,
+            authorization,
+            decision,
+            claims_administrator_guideline,
+            maximus_guideline,
+            rationale,
+        )
 
-@dataclass(frozen=True)
-class Letter:
+
+class Letter(Value):
+    __slots__ = ("case", "reviewer", "clinical_case_summary", "patient", "determinations")
+
     case: CaseHeader | None
     reviewer: Reviewer
     clinical_case_summary: str
     patient: Patient
     determinations: tuple[Determination, ...]
+
+    def __init__(
+        self,
+        case: CaseHeader | None,
+        reviewer: Reviewer,
+        clinical_case_summary: str,
+        patient: Patient,
+        determinations: tuple[Determination, ...],
+    ) -> None:
+        super().__init__(case, reviewer, clinical_case_summary, patient, determinations)
 
     def to_dict(self) -> dict[str, Any]:
         """The record as JSON-ready data, in the field order of LETTER-FORMAT §4."""

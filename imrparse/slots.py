@@ -10,13 +10,14 @@ tables the driver does not run, Lark itself reads.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from .grammar import cached_tables
 from .lalr import Fallback, LeanParser
-from .resources import grammar_dir
+from .resources import read_grammar
 
+TYPE_CHECKING = False  # (not typing's: importing typing is a good part of a start)
 if TYPE_CHECKING:
+    from typing import Any
+
     import lark
 
 __all__ = ["SlotGrammar"]
@@ -40,7 +41,7 @@ class SlotGrammar:
         import lark  # here: reading with the lean driver needs no Lark
 
         return lark.Lark(
-            (grammar_dir() / self.file).read_text(encoding="utf-8"),
+            read_grammar(self.file),
             # LALR with a contextual lexer: what the lean driver runs; each free-text field is
             # one token, whose pattern (by its lookahead) decides where the field ends.
             parser="lalr",
@@ -51,7 +52,7 @@ class SlotGrammar:
         )
 
     def tables(self) -> dict[str, Any]:
-        grammar = (grammar_dir() / self.file).read_text(encoding="utf-8")
+        grammar = read_grammar(self.file)
         name = self.file.removesuffix(".lark") + "-tables"
         return cached_tables(name, grammar, (), self.build_parser)
 

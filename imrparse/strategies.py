@@ -9,7 +9,7 @@
 
 - `letters()`: realistic `Letter` records (treatments, citations, dates in their natural order,
   1 to 20 items, hard but legal free text; see `imrparse.synth`);
-- `layouts()`: every layout of LETTER-FORMAT §3 (`imrparse.render.Layout`), at any width;
+- `layouts()`: every layout of LETTER-FORMAT §3 (`imrparse.rendering.Layout`), at any width;
 - `letter_texts(layout=None)`: the text of a generated letter, in the given layout or in any;
 - `letters_with_texts(layout=None)`: the record together with its text, when you need both.
 
@@ -26,7 +26,7 @@ from typing import TypeVar
 from hypothesis import strategies as st
 
 from .record import Letter
-from .render import SHAPES, Layout, Shape, render
+from .rendering import SHAPES, Layout, Shape, render
 from .synth import build_letter
 
 __all__ = ["layouts", "letter_texts", "letters", "letters_with_texts"]

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
-from typing import Any
 
 from .errors import Diagnostic, located
 from .facts import read_patient
@@ -53,7 +51,11 @@ def _out_of_place() -> re.Pattern[str]:
     return re.compile(f"(?:{'|'.join(whole)})$|(?:{'|'.join(labels)})")
 
 
-_Field = tuple[str, Any, Token]
+TYPE_CHECKING = False  # (not typing's: importing typing is a good part of a start)
+if TYPE_CHECKING:
+    from typing import Any
+
+    _Field = tuple[str, Any, Token]
 
 
 #: Problems the builder lists for one letter at most; past these it counts them
@@ -61,28 +63,36 @@ _Field = tuple[str, Any, Token]
 MAX_LISTED = 100
 
 
-@dataclass
 class _Paragraph:
-    text: str
-    #: False for the paragraph that starts on a label's line: it can never begin an item.
-    movable: bool
+    __slots__ = ("movable", "text")
+
+    def __init__(self, text: str, movable: bool) -> None:
+        self.text = text
+        #: False for the paragraph that starts on a label's line: it can never begin an item.
+        self.movable = movable
 
 
-@dataclass
 class _Item:
-    text: str
-    decision: Decision
-    starts_paragraph: bool
+    __slots__ = ("decision", "starts_paragraph", "text")
+
+    def __init__(self, text: str, decision: Decision, starts_paragraph: bool) -> None:
+        self.text, self.decision, self.starts_paragraph = text, decision, starts_paragraph
 
 
-@dataclass
 class _Draft:
     """A determination whose item may yet take over the end of the rationale before it."""
 
-    item: _Item
-    claims_administrator: Guideline
-    maximus: Guideline
-    rationale: list[_Paragraph]
+    __slots__ = ("claims_administrator", "item", "maximus", "rationale")
+
+    def __init__(
+        self,
+        item: _Item,
+        claims_administrator: Guideline,
+        maximus: Guideline,
+        rationale: list[_Paragraph],
+    ) -> None:
+        self.item, self.claims_administrator, self.maximus = item, claims_administrator, maximus
+        self.rationale = rationale
 
 
 def _join(paragraphs: list[_Paragraph]) -> str:

@@ -105,7 +105,7 @@ def test_a_layout_that_cannot_hold_a_letter_is_refused(
 
 
 def test_pages_of_one_line_paragraphs_break_inside_a_line_never_beside_a_paragraph_break() -> None:
-    from imrparse.render import _pages
+    from imrparse.rendering import _pages
 
     # (Found by the thorough round trip: one-line paragraphs on ten-line pages with footers;
     # a page of nothing but a paragraph break lost it beside its footer.)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 
 from imrparse import Layout, Letter, canonical_text, parse, render, validate
-from imrparse.render import SHAPES
+from imrparse.rendering import SHAPES
 from imrparse.strategies import layouts, letters
 
 

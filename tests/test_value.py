@@ -1,0 +1,73 @@
+"""The frozen value classes (imrparse/value.py) behave as frozen dataclasses did."""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import inspect
+import pickle
+import pkgutil
+
+import pytest
+from layouts import SEED
+
+import imrparse
+from imrparse.api import parse_file
+from imrparse.record import Citation, CitationSource, Letter
+from imrparse.value import Value, replace
+
+for module in pkgutil.iter_modules(imrparse.__path__):
+    if module.name != "__main__":
+        importlib.import_module(f"imrparse.{module.name}")
+
+
+def _value_classes(base: type[Value] = Value) -> list[type[Value]]:
+    found: list[type[Value]] = []
+    for kind in base.__subclasses__():
+        found += [kind, *_value_classes(kind)]
+    return found
+
+
+VALUE_CLASSES = [kind for kind in _value_classes() if kind.__module__.startswith("imrparse.")]
+
+
+def test_the_package_has_value_classes_to_check() -> None:
+    assert {Letter, Citation} <= set(VALUE_CLASSES)
+    assert len(VALUE_CLASSES) >= 12
+
+
+@pytest.mark.parametrize("kind", VALUE_CLASSES, ids=lambda kind: kind.__qualname__)
+def test_a_value_class_takes_its_fields_in_the_order_of_its_slots(kind: type[Value]) -> None:
+    parameters = list(inspect.signature(kind.__init__).parameters)[1:]
+    assert tuple(parameters) == kind.__slots__
+    assert set(kind.__slots__) <= set(inspect.get_annotations(kind))
+
+
+def test_a_parsed_letter_pickles_and_copies_to_an_equal_letter() -> None:
+    letter = parse_file(SEED)
+    assert pickle.loads(pickle.dumps(letter)) == letter
+    assert copy.deepcopy(letter) == letter
+    assert hash(copy.copy(letter)) == hash(letter)
+
+
+def test_values_are_equal_by_their_fields_and_class() -> None:
+    citation = Citation(CitationSource.MTUS, "Chronic Pain", 2016)
+    assert citation == Citation(CitationSource.MTUS, "Chronic Pain", year=2016)
+    assert citation != Citation(CitationSource.MTUS, "Chronic Pain", 2017)
+    assert citation != ("mtus", "Chronic Pain", 2016, None, None)
+    assert repr(citation) == (
+        "Citation(source=<CitationSource.MTUS: 'mtus'>, title='Chronic Pain', year=2016, "
+        "sections=None, pages=None)"
+    )
+
+
+def test_a_value_refuses_to_change_and_replace_makes_a_changed_copy() -> None:
+    citation = Citation(CitationSource.MTUS, "Chronic Pain", 2016)
+    with pytest.raises(AttributeError, match="frozen Citation"):
+        citation.title = "Other"  # type: ignore[misc]
+    with pytest.raises(AttributeError, match="frozen Citation"):
+        del citation.title
+    changed = replace(citation, year=2017)
+    assert (changed.year, citation.year) == (2017, 2016)
+    with pytest.raises(TypeError, match="no field 'edition'"):
+        replace(citation, edition=2017)
