@@ -14,7 +14,7 @@ import re
 from functools import cache
 
 from .errors import Diagnostic, Severity, located
-from .grammar import words
+from .grammar import compiled, words
 from .normalize import INVISIBLE as _INVISIBLE
 from .normalize import LINE_END, NormalText
 
@@ -128,7 +128,7 @@ def not_a_letter(text: str) -> Diagnostic | None:
 @cache
 def _opening_pattern() -> re.Pattern[str]:
     """A letter's opening heading, its words separated by any whitespace."""
-    return re.compile(_words(_boilerplate()[words().opening]))
+    return compiled(_words(_boilerplate()[words().opening]))
 
 
 @cache

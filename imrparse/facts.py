@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from .grammar import compiled
 from .record import Patient, Sex
 
 __all__ = ["parse_date", "read_patient"]
 
 # "57 year old", "57-year-old", "57 year-old", "57-year old"; then the word right after it.
 # Numbers are ASCII digits: Python's \d also matches other scripts' digits, which int() reads.
-_AGE = re.compile(r"\b([0-9]{1,3})[ -]year[ -]old\b(?:,?\s+(\w+))?", re.IGNORECASE)
+_AGE = compiled(r"\b([0-9]{1,3})[ -]year[ -]old\b(?:,?\s+(\w+))?", re.IGNORECASE)
 _SEX_WORDS = {"male": Sex.MALE, "man": Sex.MALE, "female": Sex.FEMALE, "woman": Sex.FEMALE}
 
 _MONTHS = (
@@ -30,10 +31,10 @@ _DATE_FORMS = (
     r"|(?P<month_name>" + "|".join(_MONTHS) + r")\s+(?P<name_day>[0-9]{1,2}),?\s+"
     r"(?P<name_year>[0-9]{4})"
 )
-_DATE = re.compile(rf"(?:{_DATE_FORMS})(?![0-9])", re.IGNORECASE)
+_DATE = compiled(rf"(?:{_DATE_FORMS})(?![0-9])", re.IGNORECASE)
 # The date right after "injury" or "injured" (with "on", "of", "dated" or "date of" between,
 # or nothing), after "date of injury:", or after "claim from".
-_INJURY_DATE = re.compile(
+_INJURY_DATE = compiled(
     r"(?:\binjur(?:y|ed)(?:\s+(?:on|of|dated|date\s+of))?\s+"
     r"|\bdate\s+of\s+injury\s*:\s*"
     r"|\bclaim\s+from\s+)"

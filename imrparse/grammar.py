@@ -49,6 +49,7 @@ __all__ = [
     "Words",
     "build_parser",
     "cached_tables",
+    "compiled",
     "first_words",
     "grammar_text",
     "lean_tables",
@@ -316,16 +317,38 @@ def _tables_key(text: str, imports: tuple[str, ...]) -> str:
     the files it imports, the tables' format, the driver's own source, the Python that wrote
     them (marshal's format) and the Lark that built them (found by its files, without
     importing it)."""
+    imported = [read_grammar(name) for name in imports]
+    return "\0".join([*_makers(), text, *imported])
+
+
+@cache
+def _makers() -> tuple[str, ...]:
+    """What made every cached table and program, the same for all of them in a process: the
+    tables' format, the Python, the Lark (where it is and its files' time) and the driver's
+    own source (tables another version of it wrote are made again)."""
     origin = _lark_origin()
     try:
         stamp = os.stat(origin).st_mtime_ns if origin else 0
     except OSError:
         stamp = 0
-    imported = [read_grammar(name) for name in imports]
-    # The driver that runs the tables: tables another version of it wrote are made again.
     with open(lalr.__file__, encoding="utf-8") as file:
         driver = file.read()
-    return "\0".join([str(TABLES_FORMAT), sys.version, origin, str(stamp), driver, text, *imported])
+    return str(TABLES_FORMAT), sys.version, origin, str(stamp), driver
+
+
+def compiled(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """`re.compile`, with the compiled program kept in the per-user cache (`cached_tables`).
+
+    For the patterns made from the grammar's words (a letter's own lines out of place, its
+    opening heading, where a guideline's statements start): compiling one is Python code in
+    the `re` module, and was a fifth of a start of `imrparse FILE`, for the same patterns every
+    time; made from its program, one takes microseconds."""
+    if sys.implementation.name != "cpython":
+        return re.compile(pattern, flags)
+    made = _cached(
+        "pattern", f"{flags}\0{pattern}", (), lambda: {"program": lalr.program_of(pattern, flags)}
+    )
+    return lalr.compile_program(pattern, flags, made["program"])
 
 
 @cache

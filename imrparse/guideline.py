@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
-from .grammar import first_words
+from .grammar import compiled, first_words
 from .record import Basis, Citation, CitationSource, Guideline
 from .slots import SlotGrammar
 
@@ -41,7 +41,7 @@ def _statement_break() -> re.Pattern[str]:
     space where an opener follows (a period before it stays with the statement before). The
     openers are the words `start`'s alternatives begin with, read from the grammar."""
     openers = "|".join(re.escape(words) for words in first_words("guideline.lark", "start"))
-    return re.compile(rf"\n\n| (?=(?:{openers}))")
+    return compiled(rf"\n\n| (?=(?:{openers}))")
 
 
 #: What one statement says: its citations, or the basis a fixed sentence states.

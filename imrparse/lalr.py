@@ -153,29 +153,32 @@ def _programs(lexers: dict[int, list[tuple[str, int]]]) -> dict[int, list[Any]] 
     """
     if sys.implementation.name != "cpython":
         return None
+    return {
+        state: [program_of(pattern, flags) for pattern, flags in patterns]
+        for state, patterns in lexers.items()
+    }
+
+
+def program_of(pattern: str, flags: int) -> Any:
+    """The arguments CPython's regex engine makes ``pattern`` from (`re._compiler.compile`),
+    as plain data that `marshal` keeps; `compile_program` makes the pattern from them."""
     try:
         from re import _compiler, _parser  # type: ignore[attr-defined]
     except ImportError:  # Python 3.10
         import sre_compile as _compiler
         import sre_parse as _parser
-    programs: dict[int, list[Any]] = {}
-    for state, patterns in lexers.items():
-        programs[state] = []
-        for pattern, flags in patterns:
-            parsed = _parser.parse(pattern, flags)
-            groups: dict[str, int] = dict(parsed.state.groupdict)
-            names: list[str | None] = [None] * parsed.state.groups
-            for name, index in groups.items():
-                names[index] = name
-            # (Plain ints: the code holds named int constants, which marshal cannot keep.)
-            code = [int(op) for op in _compiler._code(parsed, flags)]
-            flags = int(flags | parsed.state.flags)
-            programs[state].append((flags, code, parsed.state.groups - 1, groups, tuple(names)))
-    return programs
+    parsed = _parser.parse(pattern, flags)
+    groups: dict[str, int] = dict(parsed.state.groupdict)
+    names: list[str | None] = [None] * parsed.state.groups
+    for name, index in groups.items():
+        names[index] = name
+    # (Plain ints: the code holds named int constants, which marshal cannot keep.)
+    code = [int(op) for op in _compiler._code(parsed, flags)]
+    return (int(flags | parsed.state.flags), code, parsed.state.groups - 1, groups, tuple(names))
 
 
-def _compile(pattern: str, flags: int, program: Any) -> re.Pattern[str]:
-    """The pattern, made from its program (`_programs`) when there is one that this Python's
+def compile_program(pattern: str, flags: int, program: Any) -> re.Pattern[str]:
+    """The pattern, made from its program (`program_of`) when there is one that this Python's
     regex engine takes, else compiled."""
     if program is not None:
         try:
@@ -337,7 +340,7 @@ class LeanParser:
             raise Fallback
         programs = self.programs.get(state) or [None] * len(self.lexers[state])
         patterns = [
-            _compile(pattern, flags, program)
+            compile_program(pattern, flags, program)
             for (pattern, flags), program in zip(self.lexers[state], programs, strict=True)
         ]
         scanner = patterns[0].match if len(patterns) == 1 else _first_match(patterns)

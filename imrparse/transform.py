@@ -17,7 +17,7 @@ from itertools import pairwise
 
 from .errors import Diagnostic, located
 from .facts import read_patient
-from .grammar import words
+from .grammar import compiled, words
 from .guideline import read_guideline
 from .items import read_item
 from .lalr import Token
@@ -48,7 +48,7 @@ def _out_of_place() -> re.Pattern[str]:
         for name, text in sorted(found.literal.items())
         if name not in found.whole_lines and name not in header
     ]
-    return re.compile(f"(?:{'|'.join(whole)})$|(?:{'|'.join(labels)})")
+    return compiled(f"(?:{'|'.join(whole)})$|(?:{'|'.join(labels)})")
 
 
 TYPE_CHECKING = False  # (not typing's: importing typing is a good part of a start)

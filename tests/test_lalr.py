@@ -22,7 +22,7 @@ from mutations import Mutation, layout_only, structural, valid_letters
 from imrparse import guideline, items
 from imrparse.errors import Diagnostic
 from imrparse.grammar import build_parser, lean_tables
-from imrparse.lalr import Fallback, LeanParser, Token, _compile, tables_from_lark
+from imrparse.lalr import Fallback, LeanParser, Token, compile_program, tables_from_lark
 from imrparse.normalize import normalize
 from imrparse.parser import _Parsers
 from imrparse.transform import LetterBuilder
@@ -149,7 +149,7 @@ def test_every_lexer_pattern_made_from_its_kept_program_is_the_one_re_compiles(
     assert kept["programs"] is not None  # (this is CPython)
     for state, patterns in kept["lexers"].items():
         for (pattern, flags), program in zip(patterns, kept["programs"][state], strict=True):
-            made = _compile(pattern, flags, program)
+            made = compile_program(pattern, flags, program)
             re.purge()
             compiled = re.compile(pattern, flags)
             assert made == compiled
@@ -157,7 +157,7 @@ def test_every_lexer_pattern_made_from_its_kept_program_is_the_one_re_compiles(
 
 
 def test_a_pattern_whose_program_this_python_refuses_is_compiled() -> None:
-    assert _compile("a(?P<b>c)", 0, ("not", "a", "program")) == re.compile("a(?P<b>c)")
+    assert compile_program("a(?P<b>c)", 0, ("not", "a", "program")) == re.compile("a(?P<b>c)")
 
 
 def test_the_tables_are_kept_in_the_user_cache_and_a_damaged_copy_is_made_again(

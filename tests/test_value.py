@@ -64,7 +64,7 @@ def test_values_are_equal_by_their_fields_and_class() -> None:
 def test_a_value_refuses_to_change_and_replace_makes_a_changed_copy() -> None:
     citation = Citation(CitationSource.MTUS, "Chronic Pain", 2016)
     with pytest.raises(AttributeError, match="frozen Citation"):
-        citation.title = "Other"  # type: ignore[misc]
+        citation.title = "Other"
     with pytest.raises(AttributeError, match="frozen Citation"):
         del citation.title
     changed = replace(citation, year=2017)
