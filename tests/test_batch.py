@@ -244,6 +244,29 @@ def test_parsing_a_letter_that_conforms_imports_no_lark_template_engine_or_test_
     assert done.stderr.strip() == "[]"
 
 
+def test_imrparse_file_on_a_letter_that_conforms_imports_only_what_reading_it_needs() -> None:
+    # Issue 12: a start of `imrparse FILE` is mostly imports. These are what it once loaded
+    # without needing them (dataclasses brings inspect and ast; typing, pathlib, csv; the
+    # command line's machinery).
+    code = (
+        "import sys\n"
+        "from imrparse.entry import main\n"
+        f"sys.argv = ['imrparse', {str(SEED)!r}]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exit:\n"
+        "    assert exit.code == 0, exit.code\n"
+        "loaded = {m.split('.')[0] for m in sys.modules}\n"
+        "unwanted = {'dataclasses', 'inspect', 'ast', 'typing', 'pathlib', 'csv', 'click',\n"
+        "            'lark', 'jinja2', 'multiprocessing', 'pypdfium2'}\n"
+        "print(sorted(loaded & unwanted), file=sys.stderr)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout)["schema"] == "imrparse.letter/2"
+    assert done.stderr.strip() == "[]"
+
+
 def test_an_output_in_a_missing_folder_is_a_usage_error_naming_the_path_given(
     tmp_path: Path,
 ) -> None:
