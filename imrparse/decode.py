@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from functools import cache
 
 from .errors import Diagnostic, LetterError, Severity
 from .normalize import LINE_END
@@ -44,7 +45,14 @@ _UTF8_SEQUENCE = (
     rb"|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
     rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
 )
-_NOT_UTF8 = re.compile(rb"(?:(?!" + _UTF8_SEQUENCE + rb")[\x80-\xff]){1,65536}")
+
+
+@cache
+def _not_utf8() -> re.Pattern[bytes]:
+    # (Compiled when first needed: most letters are UTF-8, and it is half a millisecond.)
+    return re.compile(rb"(?:(?!" + _UTF8_SEQUENCE + rb")[\x80-\xff]){1,65536}")
+
+
 # Latin-1's characters U+0080-U+009F to cp1252's for the same bytes (its five undefined bytes,
 # 0x81 0x8D 0x8F 0x90 0x9D, keep the code points of the same value rather than being lost).
 _CP1252 = {
@@ -58,7 +66,7 @@ def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
     """Bytes that are not UTF-8, read as cp1252: the run of them from where the decoder stopped,
     in one call (one call per byte took 14 s for 10 MB of them)."""
     assert isinstance(error, UnicodeDecodeError)
-    run = _NOT_UTF8.match(error.object, error.start)
+    run = _not_utf8().match(error.object, error.start)
     end = error.end if run is None else max(run.end(), error.end)
     return error.object[error.start : end].decode("latin-1").translate(_CP1252), end
 

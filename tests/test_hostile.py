@@ -722,14 +722,14 @@ def test_a_run_of_bytes_that_are_not_utf8_is_read_in_steps_of_64_kib(
 ) -> None:
     # (One step per byte: 10 MB of them took 14 seconds.)
     steps: list[int] = []
-    real = decode_module._NOT_UTF8
+    real = decode_module._not_utf8()
 
     class Counting:
         def match(self, data: bytes, start: int) -> re.Match[bytes] | None:
             steps.append(start)
             return real.match(data, start)
 
-    monkeypatch.setattr(decode_module, "_NOT_UTF8", Counting())
+    monkeypatch.setattr(decode_module, "_not_utf8", Counting)
     text = decode_module.decode(b"Caf " + b"\x80\x81\xff\x9d" * 100_000 + b" ok")
     assert text == "Caf " + "\u20ac\x81\u00ff\x9d" * 100_000 + " ok"
     assert steps == list(range(4, 400_004, 65_536))
