@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     Format = Literal["json", "jsonl", "csv"]
 
-__all__ = ["CSV_COLUMNS", "Format", "csv_header", "csv_rows", "record_json"]
+__all__ = ["CSV_COLUMNS", "csv_header", "csv_rows", "record_json"]
 
 CSV_COLUMNS = (
     "source", "case_number", "decision_date", "date_of_injury", "priority",

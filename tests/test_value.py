@@ -7,6 +7,8 @@ import importlib
 import inspect
 import pickle
 import pkgutil
+import subprocess
+import sys
 
 import pytest
 from layouts import SEED
@@ -71,3 +73,17 @@ def test_a_value_refuses_to_change_and_replace_makes_a_changed_copy() -> None:
     assert (changed.year, citation.year) == (2017, 2016)
     with pytest.raises(TypeError, match="no field 'edition'"):
         replace(citation, edition=2017)
+
+
+def test_every_public_name_of_the_package_is_there_when_first_asked_for() -> None:
+    code = (
+        "import imrparse, imrparse.rendering\n"
+        "missing = [n for n in imrparse.__all__ if not hasattr(imrparse, n)]\n"
+        "assert not missing, missing\n"
+        "assert callable(imrparse.render) and imrparse.render.__module__ == 'imrparse.rendering'\n"
+        "assert imrparse.Letter is imrparse.record.Letter\n"
+        "assert set(imrparse.__all__) <= set(dir(imrparse))\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+    with pytest.raises(AttributeError, match="no attribute 'parse_everything'"):
+        imrparse.parse_everything  # noqa: B018
