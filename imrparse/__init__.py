@@ -72,12 +72,21 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> object:
-    module = _MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module 'imrparse' has no attribute {name!r}")
+    """A public name, or a submodule (``imrparse.record``), loaded when first asked for."""
     from importlib import import_module
 
-    value = getattr(import_module(f".{module}", __name__), name)
+    module = _MODULES.get(name)
+    if module is not None:
+        value = getattr(import_module(f".{module}", __name__), name)
+    elif not name.startswith("__"):
+        try:
+            value = import_module(f".{name}", __name__)
+        except ModuleNotFoundError as error:
+            if error.name != f"{__name__}.{name}":
+                raise
+            raise AttributeError(f"module 'imrparse' has no attribute {name!r}") from None
+    else:
+        raise AttributeError(f"module 'imrparse' has no attribute {name!r}")
     globals()[name] = value
     return value
 

@@ -313,10 +313,8 @@ def _lark_origin() -> str:
 
 
 def _tables_key(text: str, imports: tuple[str, ...]) -> str:
-    """Everything a grammar's lean tables depend on: the grammar as Lark reads it (``text``),
-    the files it imports, the tables' format, the driver's own source, the Python that wrote
-    them (marshal's format) and the Lark that built them (found by its files, without
-    importing it)."""
+    """Everything a cached table or program depends on: the grammar as Lark reads it, or the
+    pattern (``text``), the files it imports, and what made it (`_makers`)."""
     imported = [read_grammar(name) for name in imports]
     return "\0".join([*_makers(), text, *imported])
 
@@ -339,16 +337,18 @@ def _makers() -> tuple[str, ...]:
 def compiled(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """`re.compile`, with the compiled program kept in the per-user cache (`cached_tables`).
 
-    For the patterns made from the grammar's words (a letter's own lines out of place, its
-    opening heading, where a guideline's statements start): compiling one is Python code in
-    the `re` module, and was a fifth of a start of `imrparse FILE`, for the same patterns every
-    time; made from its program, one takes microseconds."""
+    For the large patterns every letter needs, made on every start of the command: those made
+    from the grammar's words (a letter's own lines out of place, its opening heading, where a
+    guideline's statements start) and the clinical case summary's facts (`imrparse.facts`,
+    at import). Compiling one is Python code in the `re` module: together they were a fifth
+    of a start of `imrparse FILE`, for the same patterns every time; made from its program,
+    one takes microseconds. Without a cache folder, or off CPython, it is `re.compile`."""
     if sys.implementation.name != "cpython":
         return re.compile(pattern, flags)
     made = _cached(
         "pattern", f"{flags}\0{pattern}", (), lambda: {"program": lalr.program_of(pattern, flags)}
     )
-    return lalr.compile_program(pattern, flags, made["program"])
+    return lalr.compile_program(pattern, flags, made.get("program"))
 
 
 @cache
@@ -371,8 +371,13 @@ def cached_tables(
 def _cached(
     name: str, text: str, imports: tuple[str, ...], make: Callable[[], dict[str, Any]]
 ) -> dict[str, Any]:
-    """What ``make`` makes of the grammar ``text``, kept in the per-user cache file
-    ``<name>-<hash>.marshal`` (plain data: marshal) for this very grammar and Lark."""
+    """What ``make`` makes of ``text`` (a grammar importing the files ``imports``, or a
+    pattern), kept in the per-user cache file ``<name>-<hash>.marshal`` (plain data: marshal)
+    for this very text, Python, Lark and driver.
+
+    The file holds the key, then the data's own marshal with its CRC-32: a file that another
+    key, a crash or a damaged disk left is made again, never trusted (a changed byte in a kept
+    regex program could match other text, or crash the regex engine)."""
     key = _tables_key(text, imports)
     folder = _cache_folder()
     if folder is None:
@@ -381,16 +386,19 @@ def _cached(
     path = os.path.join(folder, file_name)
     try:
         with open(path, "rb") as file:
-            stored_key, stored = marshal.loads(file.read())
-        if stored_key == key and isinstance(stored, dict):
-            return stored
+            stored_key, checksum, data = marshal.loads(file.read())
+        if stored_key == key and zlib.crc32(data) == checksum:
+            stored = marshal.loads(data)
+            if isinstance(stored, dict):
+                return stored
     except (OSError, EOFError, ValueError, TypeError):
-        pass  # absent or unreadable: built again below
+        pass  # absent, unreadable or damaged: made again below
     made = make()
+    data = marshal.dumps(made)
     partial = os.path.join(folder, f".{file_name}.{os.getpid()}")
     try:
         with open(partial, "wb") as file:
-            file.write(marshal.dumps((key, made)))
+            file.write(marshal.dumps((key, zlib.crc32(data), data)))
         os.replace(partial, path)
     except OSError:
         from contextlib import suppress  # (here: only a cache that cannot be written needs it)

@@ -10,7 +10,10 @@ which hands them to `Value.__init__`. `tests/test_value.py` checks that every va
 to that, so that `replace`, pickling and copying, which rely on it, hold for each.
 
 A value compares equal to a value of the same class with equal fields, hashes by its fields,
-shows them in its ``repr``, and refuses to change: `replace` makes a changed copy.
+shows them in its ``repr``, and refuses to change: `replace` (and ``copy.replace``) makes a
+changed copy. Values pickle and copy by their fields, may be weakly referenced, and take
+positional class patterns. Unlike a dataclass, they have no ``__dict__``, and the functions of
+`dataclasses` (``fields``, ``asdict``, ``replace``) do not take them.
 """
 
 from __future__ import annotations
@@ -27,7 +30,15 @@ __all__ = ["Value", "replace"]
 class Value:
     """Base of the frozen value classes (see the module docstring)."""
 
-    __slots__: tuple[str, ...] = ()
+    # (Each value class's own __slots__ are its fields; this one lets values be weakly
+    # referenced, as dataclasses could be.)
+    __slots__: tuple[str, ...] = ("__weakref__",)
+    __match_args__: tuple[str, ...]
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        # Positional class patterns (``case Patient(age, sex, date)``), as a dataclass has.
+        type.__setattr__(cls, "__match_args__", cls.__slots__)
 
     def __init__(self, *values: object) -> None:
         for name, value in zip(self.__slots__, values, strict=True):
@@ -54,6 +65,10 @@ class Value:
 
     def __delattr__(self, name: str) -> None:
         raise AttributeError(f"cannot delete field {name!r} of a frozen {type(self).__name__}")
+
+    def __replace__(self, **changes: Any) -> Value:
+        # `copy.replace` (Python 3.13).
+        return replace(self, **changes)
 
     def __reduce__(self) -> tuple[type[Value], tuple[Any, ...]]:
         # Pickled and copied as a call of the class with the fields (the default would set

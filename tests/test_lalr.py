@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import marshal
 import re
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,9 +20,9 @@ from lark.visitors import Transformer_InPlace
 from layouts import seed_text, seed_with_in_summary
 from mutations import Mutation, layout_only, structural, valid_letters
 
-from imrparse import guideline, items
+from imrparse import diagnose, facts, guideline, items, transform
 from imrparse.errors import Diagnostic
-from imrparse.grammar import build_parser, lean_tables
+from imrparse.grammar import build_parser, compiled, lean_tables
 from imrparse.lalr import Fallback, LeanParser, Token, compile_program, tables_from_lark
 from imrparse.normalize import normalize
 from imrparse.parser import _Parsers
@@ -168,13 +169,65 @@ def test_the_tables_are_kept_in_the_user_cache_and_a_damaged_copy_is_made_again(
     try:
         tables = lean_tables()
         [kept] = (tmp_path / "imrparse").glob("tables-*.marshal")
-        assert marshal.loads(kept.read_bytes())[1] == tables
+        assert _kept_data(kept) == tables
         kept.write_bytes(b"damaged")
         lean_tables.cache_clear()
         assert lean_tables() == tables
-        assert marshal.loads(kept.read_bytes())[1] == tables
+        assert _kept_data(kept) == tables
     finally:
         lean_tables.cache_clear()
+
+
+def _kept_data(path: Path) -> Any:
+    """What a cache file keeps (its key, the data's CRC-32, the data's marshal): the data."""
+    _, checksum, data = marshal.loads(path.read_bytes())
+    assert zlib.crc32(data) == checksum
+    return marshal.loads(data)
+
+
+_GRAMMAR_PATTERNS = {
+    "lines out of place": transform._out_of_place,
+    "opening heading": diagnose._opening_pattern,
+    "statement breaks": guideline._statement_break,
+    "age": lambda: facts._AGE,
+    "dates": lambda: facts._DATE,
+    "date of injury": lambda: facts._INJURY_DATE,
+}
+
+
+@pytest.mark.parametrize("made", _GRAMMAR_PATTERNS.values(), ids=_GRAMMAR_PATTERNS.keys())
+def test_each_pattern_made_from_a_kept_program_is_the_one_re_compiles(
+    made: Callable[[], re.Pattern[str]],
+) -> None:
+    pattern = made()
+    re.purge()
+    assert pattern == re.compile(pattern.pattern, pattern.flags)
+    assert compiled(pattern.pattern, pattern.flags) == pattern
+
+
+def test_a_kept_program_changed_under_its_key_is_made_again_not_trusted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    pattern = r"(?P<month>[0-9]{1,2})/(?P<day>[0-9]{1,2})/(?P<year>[0-9]{4})"
+    expected = re.compile(pattern)
+    assert compiled(pattern) == expected
+    [kept] = (tmp_path / "imrparse").glob("pattern-*.marshal")
+    key, checksum, data = marshal.loads(kept.read_bytes())
+    program = marshal.loads(data)
+    program["program"][1][-3] ^= 1  # one bit of the regex engine's code
+    kept.write_bytes(marshal.dumps((key, checksum, marshal.dumps(program))))
+    assert compiled(pattern) == expected
+    assert _kept_data(kept)["program"][1] == marshal.loads(data)["program"][1]
+
+
+def test_without_a_cache_folder_a_pattern_is_compiled_as_usual(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(not_a_folder))
+    assert compiled("Page [0-9]+ of [0-9]+") == re.compile("Page [0-9]+ of [0-9]+")
 
 
 class _CountingParagraphLines(_Recorder):

@@ -9,13 +9,14 @@ import pickle
 import pkgutil
 import subprocess
 import sys
+import weakref
 
 import pytest
 from layouts import SEED
 
 import imrparse
 from imrparse.api import parse_file
-from imrparse.record import Citation, CitationSource, Letter
+from imrparse.record import Citation, CitationSource, Letter, Patient, Sex
 from imrparse.value import Value, replace
 
 for module in pkgutil.iter_modules(imrparse.__path__):
@@ -87,3 +88,35 @@ def test_every_public_name_of_the_package_is_there_when_first_asked_for() -> Non
     subprocess.run([sys.executable, "-c", code], check=True)
     with pytest.raises(AttributeError, match="no attribute 'parse_everything'"):
         imrparse.parse_everything  # noqa: B018
+
+
+def test_values_take_positional_class_patterns_and_weak_references() -> None:
+    patient = parse_file(SEED).patient
+    match patient:
+        case Patient(age, Sex.FEMALE, _):
+            assert age == 57
+        case _:
+            pytest.fail(f"no match: {patient!r}")
+    assert weakref.ref(patient)() is patient
+
+
+@pytest.mark.skipif(not hasattr(copy, "replace"), reason="copy.replace is Python 3.13's")
+def test_copy_replace_makes_a_changed_copy() -> None:
+    patient = parse_file(SEED).patient
+    changed = copy.replace(patient, age=58)  # type: ignore[attr-defined,unused-ignore]
+    assert (changed.age, changed.sex, patient.age) == (58, patient.sex, 57)
+
+
+def test_a_submodule_is_there_when_first_asked_for() -> None:
+    code = (
+        "import imrparse\n"
+        "assert imrparse.record.Letter is imrparse.Letter\n"
+        "assert imrparse.value.replace is not None\n"
+        "try:\n"
+        "    imrparse.no_such_module\n"
+        "except AttributeError as error:\n"
+        "    assert 'no_such_module' in str(error)\n"
+        "else:\n"
+        "    raise AssertionError('no AttributeError')\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
