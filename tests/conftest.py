@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import json
+import marshal
+import zlib
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -63,3 +66,11 @@ def seed_record() -> dict[str, Any]:
 
     data: dict[str, Any] = json.loads(SEED_JSON.read_text(encoding="utf-8"))
     return data
+
+
+def kept_data(path: Path) -> Any:
+    """What a per-user cache file keeps (its key, the data's CRC-32, the data's marshal): the
+    data, once its CRC-32 is checked."""
+    _, checksum, data = marshal.loads(path.read_bytes())
+    assert zlib.crc32(data) == checksum
+    return marshal.loads(data)

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import marshal
 import re
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import lark
 import pytest
-from conftest import examples
+from conftest import examples, kept_data
 from hypothesis import given
 from hypothesis import strategies as st
 from lark.exceptions import UnexpectedInput
@@ -169,20 +168,13 @@ def test_the_tables_are_kept_in_the_user_cache_and_a_damaged_copy_is_made_again(
     try:
         tables = lean_tables()
         [kept] = (tmp_path / "imrparse").glob("tables-*.marshal")
-        assert _kept_data(kept) == tables
+        assert kept_data(kept) == tables
         kept.write_bytes(b"damaged")
         lean_tables.cache_clear()
         assert lean_tables() == tables
-        assert _kept_data(kept) == tables
+        assert kept_data(kept) == tables
     finally:
         lean_tables.cache_clear()
-
-
-def _kept_data(path: Path) -> Any:
-    """What a cache file keeps (its key, the data's CRC-32, the data's marshal): the data."""
-    _, checksum, data = marshal.loads(path.read_bytes())
-    assert zlib.crc32(data) == checksum
-    return marshal.loads(data)
 
 
 _GRAMMAR_PATTERNS = {
@@ -218,7 +210,7 @@ def test_a_kept_program_changed_under_its_key_is_made_again_not_trusted(
     program["program"][1][-3] ^= 1  # one bit of the regex engine's code
     kept.write_bytes(marshal.dumps((key, checksum, marshal.dumps(program))))
     assert compiled(pattern) == expected
-    assert _kept_data(kept)["program"][1] == marshal.loads(data)["program"][1]
+    assert kept_data(kept)["program"][1] == marshal.loads(data)["program"][1]
 
 
 def test_without_a_cache_folder_a_pattern_is_compiled_as_usual(
