@@ -12,7 +12,8 @@ report gives the median of each, and their ratio:
 2. Text: `imrparse DIR --jobs 1 --format jsonl` against the naive scraper
    (`../shared/bench/naive_extract.py`, or --naive PATH) on seed-sized letters: those of
    `imrparse generate -n 2000 --seed 1 --layout pdf` within 30% of the real letter's size.
-   Throughput ratio: the scraper's time over imrparse's (1.0: as fast).
+   Throughput ratio: the scraper's time over imrparse's (1.0: as fast). Then both on one of
+   those letters (what each command's start costs), and each one's time per letter past it.
 3. Cold start: `imrparse corpus/real/seed-letter.txt` against `python -c pass` (median of
    --starts runs each).
 
@@ -150,6 +151,25 @@ def main() -> None:
                 f"    throughput: imrparse {len(texts) / ours:,.0f} letters/s, the scraper "
                 f"{len(texts) / peer:,.0f}: {peer / ours:.2f}x its throughput "
                 "(at least 0.8x is the aim)"
+            )
+            # What the figure above is made of: the start of each command (on one letter),
+            # and the time per letter past it.
+            one = Path(folder) / "one"
+            one.mkdir()
+            os.link(texts[0], one / Path(texts[0]).name)
+            ours_one, peer_one = interleaved(
+                [
+                    [command, str(one), "--jobs", "1", "--format", "jsonl", "-o", str(out)],
+                    [sys.executable, str(args.naive), texts[0]],
+                ],
+                args.starts,
+            )
+            _line("2b. the same commands on one letter (their start)", ours_one, peer_one,
+                  "scraper", unit="ms")  # fmt: skip
+            print(
+                f"    past the start, per letter: imrparse "
+                f"{(ours - ours_one) / (len(texts) - 1) * 1e6:.0f} µs, the scraper "
+                f"{(peer - peer_one) / (len(texts) - 1) * 1e6:.0f} µs"
             )
         else:
             print(f"2. text: no naive scraper at {args.naive}: skipped")
