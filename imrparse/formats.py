@@ -36,17 +36,17 @@ def record_json(letter: Letter, source: str | None, *, indent: int | None = None
     return json.dumps(data, indent=indent, ensure_ascii=False)
 
 
-def _csv_line(values: list[Any]) -> str:
+def _csv_text(rows: list[list[Any]]) -> str:
     import csv  # (here: a record written as JSON needs neither)
     import io
 
     buffer = io.StringIO()
-    csv.writer(buffer).writerow(values)
+    csv.writer(buffer).writerows(rows)
     return buffer.getvalue()
 
 
 def csv_header() -> str:
-    return _csv_line(list(CSV_COLUMNS))
+    return _csv_text([list(CSV_COLUMNS)])
 
 
 def _guideline(guideline: Guideline) -> list[str]:
@@ -85,11 +85,7 @@ def csv_rows(letter: Letter, source: str) -> str:
         "" if letter.patient.age is None else letter.patient.age,
         "" if letter.patient.sex is None else letter.patient.sex.value,
     ]
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    rows: list[list[Any]] = []
     for index, d in enumerate(letter.determinations, start=1):
         authorization = d.authorization
         row: list[Any] = [
@@ -110,8 +106,8 @@ def csv_rows(letter: Letter, source: str) -> str:
             *_guideline(d.maximus_guideline),
             d.rationale,
         ]
-        writer.writerow([_inert(cell) for cell in row])
-    return buffer.getvalue()
+        rows.append([_inert(cell) for cell in row])
+    return _csv_text(rows)
 
 
 # What a spreadsheet reads as the start of a formula (OWASP's list): a letter's text could
