@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
 import json
@@ -226,45 +227,50 @@ def test_killing_a_run_midway_leaves_no_output_file(tmp_path: Path) -> None:
     assert not out.exists() and partials() == []
 
 
-def test_parsing_a_letter_that_conforms_imports_no_lark_template_engine_or_test_library() -> None:
+def _loaded_by(run: str, unwanted: set[str]) -> tuple[str, list[str]]:
+    """What ``run`` (Python code reading the seed letter in a fresh interpreter) prints, and
+    which of the ``unwanted`` top-level modules it loaded. The first run may build the parse
+    tables with Lark (once per user), so the second is the one judged."""
     code = (
         "import sys\n"
+        f"{run}\n"
+        "loaded = {m.split('.')[0] for m in sys.modules}\n"
+        f"print(sorted(loaded & set({sorted(unwanted)!r})), file=sys.stderr)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded: list[str] = ast.literal_eval(done.stderr.strip())
+    return done.stdout, loaded
+
+
+def test_parsing_a_letter_that_conforms_imports_no_lark_template_engine_or_test_library() -> None:
+    run = (
         "from imrparse.cli import main\n"
         "try:\n"
         f"    main([{str(SEED)!r}, '--quiet'])\n"
         "except SystemExit:\n"
-        "    pass\n"
-        "loaded = {m.split('.')[0] for m in sys.modules}\n"
-        "unwanted = {'lark', 'jinja2', 'hypothesis', 'multiprocessing'}\n"
-        "print(sorted(loaded & unwanted), file=sys.stderr)\n"
+        "    pass"
     )
-    # The first run may build the parse tables with Lark (once per user); the next needs none.
-    subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stderr.strip() == "[]"
+    _, loaded = _loaded_by(run, {"lark", "jinja2", "hypothesis", "multiprocessing"})
+    assert loaded == []
 
 
 def test_imrparse_file_on_a_letter_that_conforms_imports_only_what_reading_it_needs() -> None:
     # Issue 12: a start of `imrparse FILE` is mostly imports. These are what it once loaded
     # without needing them (dataclasses brings inspect and ast; typing, pathlib, csv; the
     # command line's machinery).
-    code = (
-        "import sys\n"
+    run = (
         "from imrparse.entry import main\n"
         f"sys.argv = ['imrparse', {str(SEED)!r}]\n"
         "try:\n"
         "    main()\n"
         "except SystemExit as exit:\n"
-        "    assert exit.code == 0, exit.code\n"
-        "loaded = {m.split('.')[0] for m in sys.modules}\n"
-        "unwanted = {'dataclasses', 'inspect', 'ast', 'typing', 'pathlib', 'csv', 'click',\n"
-        "            'lark', 'jinja2', 'multiprocessing', 'pypdfium2'}\n"
-        "print(sorted(loaded & unwanted), file=sys.stderr)\n"
+        "    assert exit.code == 0, exit.code"
     )
-    subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert json.loads(done.stdout)["schema"] == "imrparse.letter/2"
-    assert done.stderr.strip() == "[]"
+    unwanted = {"dataclasses", "inspect", "ast", "typing", "pathlib", "csv", "click", "lark"}
+    output, loaded = _loaded_by(run, unwanted | {"jinja2", "multiprocessing", "pypdfium2"})
+    assert json.loads(output)["schema"] == "imrparse.letter/2"
+    assert loaded == []
 
 
 def test_an_output_in_a_missing_folder_is_a_usage_error_naming_the_path_given(
